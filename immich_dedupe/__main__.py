@@ -1,0 +1,5 @@
+import sys
+
+from immich_dedupe.cli import main
+
+sys.exit(main())

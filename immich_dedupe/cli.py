@@ -1,0 +1,282 @@
+"""Command line: parse arguments, make one library call, render the result, pick the exit code.
+
+No decisions are made here. Heavy imports (httpx, rich, the generated client) happen inside
+the command handlers so that ``--help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from immich_dedupe import __version__
+from immich_dedupe.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, DedupeError
+
+__all__ = ["build_parser", "main"]
+
+_SECRETS: list[str] = []  # values to scrub from any traceback we print
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that every ``finally`` runs before we exit."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+# --------------------------------------------------------------------------- options
+
+
+def _add_connection_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("server connection")
+    g.add_argument(
+        "--url",
+        metavar="URL",
+        help="Immich server URL, with or without /api (default: $IMMICH_URL or $IMMICH_INSTANCE_URL)",
+    )
+    g.add_argument(
+        "--api-key",
+        metavar="KEY",
+        help="API key (default: $IMMICH_API_KEY; prefer the variable: arguments show in `ps`)",
+    )
+    g.add_argument(
+        "--insecure",
+        action="store_true",
+        help="do not verify the server's TLS certificate (self-signed setups only)",
+    )
+    g.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        default=None,
+        help="network timeout per request or download chunk (default: 30)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="immich-dedupe",
+        description=(
+            "Resolve Immich duplicate groups by metadata completeness. `analyze` writes a plan "
+            "you can read and edit; `execute` backs up every original it will delete, verifies "
+            "it against Immich's checksum, and only then deletes (to Immich's trash by default)."
+        ),
+        epilog="Run `immich-dedupe COMMAND --help` for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"immich-dedupe {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "analyze",
+        help="fetch duplicate groups, score assets, write a JSON plan",
+        description=(
+            "Fetch every duplicate group (one GET /api/duplicates), score each asset by metadata "
+            "completeness and write a plan: per group what to keep, what to delete, why, and "
+            "whether Immich would have chosen differently. Groups where a deletion would lose a "
+            "fact the keeper lacks are marked `review`. Nothing on the server is changed."
+        ),
+    )
+    _add_connection_options(p)
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("plan.json"),
+        metavar="PLAN.json",
+        help="where to write the plan (default: plan.json; '-' for stdout)",
+    )
+    p.add_argument(
+        "--policy",
+        type=Path,
+        metavar="FILE",
+        help="TOML scoring policy (default: the built-in policy; see README)",
+    )
+    p.add_argument(
+        "--from-file",
+        type=Path,
+        metavar="DUPLICATES.json",
+        help="analyse a saved GET /api/duplicates response instead of asking a server",
+    )
+    p.add_argument(
+        "--no-albums",
+        action="store_true",
+        help="do not look up album memberships (saves one request per album)",
+    )
+    p.set_defaults(handler=_cmd_analyze)
+
+    p = sub.add_parser(
+        "execute",
+        help="back up, verify, then delete what a plan says",
+        description=(
+            "For every group whose action is `resolve`: re-check it on the server, download each "
+            "original to be deleted into --backup-dir, verify size and checksum, fsync, and only "
+            "then delete (to Immich's trash unless --permanent). Interrupted runs resume when "
+            "run again with the same arguments."
+        ),
+    )
+    p.add_argument("plan", type=Path, metavar="PLAN", help="plan written by `analyze`")
+    p.add_argument(
+        "--backup-dir",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="where verified originals, their metadata and the journal are kept",
+    )
+    _add_connection_options(p)
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="download and delete nothing; say what would happen",
+    )
+    p.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument(
+        "--permanent",
+        action="store_true",
+        help="allow permanent deletion (needed when the server's trash is disabled)",
+    )
+    p.add_argument(
+        "--concurrency",
+        type=int,
+        default=4,
+        metavar="N",
+        help="parallel downloads (default: 4)",
+    )
+    p.set_defaults(handler=_cmd_execute)
+
+    p = sub.add_parser(
+        "restore",
+        help="bring back from Immich's trash what an execute run deleted",
+        description=(
+            "Read the journal in DIR and restore every asset that run moved to Immich's trash "
+            "(same ids, albums intact). Says which can no longer be restored; their verified "
+            "originals are still in DIR."
+        ),
+    )
+    p.add_argument("backup_dir", type=Path, metavar="DIR", help="the --backup-dir of an execute run")
+    _add_connection_options(p)
+    p.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
+    p.set_defaults(handler=_cmd_restore)
+
+    p = sub.add_parser(
+        "show",
+        help="side-by-side metadata of a group in the terminal",
+        description=(
+            "Without GROUP_ID: an overview of groups, those needing a look first (review, then "
+            "differs from Immich). With GROUP_ID: one row per fact, one column per asset; the "
+            "keeper highlighted, Immich's pick marked, facts a deletion would lose in red."
+        ),
+    )
+    p.add_argument("plan", type=Path, metavar="PLAN")
+    p.add_argument("group_id", nargs="?", metavar="GROUP_ID", help="a duplicate_id (a prefix is enough)")
+    p.add_argument(
+        "--only",
+        choices=("differs", "review", "all"),
+        default="all",
+        help="which groups the overview lists (default: all)",
+    )
+    p.set_defaults(handler=_cmd_show)
+
+    p = sub.add_parser(
+        "report",
+        help="write a self-contained offline HTML report of a plan",
+        description="One static HTML file: summary figures, then one card per group.",
+    )
+    p.add_argument("plan", type=Path, metavar="PLAN")
+    p.add_argument("-o", "--output", type=Path, default=Path("report.html"), metavar="FILE")
+    p.add_argument(
+        "--thumbnails",
+        action="store_true",
+        help="fetch each asset's thumbnail from the server and embed it (needs --url/--api-key)",
+    )
+    _add_connection_options(p)
+    p.set_defaults(handler=_cmd_report)
+    return parser
+
+
+# --------------------------------------------------------------------------- handlers
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    from immich_dedupe.settings import ConnectionSettings
+
+    settings = ConnectionSettings.from_sources(
+        url=args.url, api_key=args.api_key, insecure=args.insecure, timeout=args.timeout
+    )
+    _SECRETS.append(settings.api_key.reveal())
+    if settings.insecure:
+        print(
+            "immich-dedupe: warning: TLS verification is off (--insecure); "
+            "anyone on the network path could read your API key",
+            file=sys.stderr,
+        )
+    return settings
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    raise DedupeError("analyze is not built yet")
+
+
+def _cmd_execute(args: argparse.Namespace) -> int:
+    raise DedupeError("execute is not built yet")
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    raise DedupeError("restore is not built yet")
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    raise DedupeError("show is not built yet")
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    raise DedupeError("report is not built yet")
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _redact(text: str) -> str:
+    for secret in _SECRETS:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help(sys.stderr)
+        return 2
+    env_key = os.environ.get("IMMICH_API_KEY")
+    if env_key:
+        _SECRETS.append(env_key)
+    previous = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return int(args.handler(args))
+    except DedupeError as err:
+        print(f"immich-dedupe: error: {_redact(str(err))}", file=sys.stderr)
+        return err.exit_code
+    except (KeyboardInterrupt, Terminated):
+        print("immich-dedupe: interrupted; run the same command again to resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return 0
+    except Exception:  # the one broad catch: a bug; show it, without the key
+        print(_redact(traceback.format_exc()), file=sys.stderr, end="")
+        print(
+            "immich-dedupe: internal error (a bug); please report it with the traceback above",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        _SECRETS.clear()

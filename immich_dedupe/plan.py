@@ -1,0 +1,99 @@
+"""The plan: what to keep and delete in each duplicate group, and why.
+
+Pure data. ``planner`` builds it, ``planfile`` turns it into reviewable JSON and back,
+``execute`` acts on it, ``show``/``report`` display it. A person may edit ``action``,
+``keep`` and ``delete`` in the JSON; ``planfile.validate_edits`` checks those edits and
+``GroupPlan.fingerprint`` detects changes to anything else about the group's assets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import attrs
+
+from immich_dedupe.facts import AssetFacts
+
+__all__ = [
+    "ACTIONS",
+    "SCHEMA_VERSION",
+    "Action",
+    "GroupPlan",
+    "Plan",
+    "PlanServer",
+    "PlannedAsset",
+    "Summary",
+]
+
+SCHEMA_VERSION = 1
+
+Action = Literal["resolve", "review", "skip"]
+ACTIONS: tuple[str, ...] = ("resolve", "review", "skip")
+
+
+@attrs.frozen(kw_only=True)
+class PlannedAsset:
+    """An asset with its score. ``facts`` maps each fact name to a display value, or None if missing.
+
+    ``breakdown`` maps each fact (and tie-breaker) name to the points it earned; the points
+    add up to ``score``.
+    """
+
+    asset: AssetFacts
+    score: float
+    breakdown: Mapping[str, float]
+    facts: Mapping[str, str | None]
+
+    @property
+    def id(self) -> str:
+        return self.asset.id
+
+
+@attrs.frozen(kw_only=True)
+class GroupPlan:
+    duplicate_id: str
+    action: str  # one of ACTIONS (a str, so that a plan from a newer version still loads)
+    keep: tuple[str, ...]
+    delete: tuple[str, ...]
+    immich_keep: tuple[str, ...]  # suggestedKeepAssetIds, or Immich's rule applied by us
+    differs_from_immich: bool
+    reasons: tuple[str, ...]  # short human sentences
+    lost_if_resolved: tuple[str, ...]  # facts (or "fact: detail") a plain resolve would lose
+    assets: tuple[PlannedAsset, ...]  # server order
+    fingerprint: str  # sha256 over the members' ids, checksums and sizes, as analysed
+
+    def asset(self, asset_id: str) -> PlannedAsset:
+        for a in self.assets:
+            if a.asset.id == asset_id:
+                return a
+        raise KeyError(asset_id)
+
+
+@attrs.frozen(kw_only=True)
+class PlanServer:
+    url: str  # normalised base URL, never credentials
+    version: str
+
+
+@attrs.frozen(kw_only=True)
+class Summary:
+    groups: int
+    assets: int
+    resolve: int
+    review: int
+    skip: int
+    differs_from_immich: int
+    bytes_freed: int  # sum of file sizes of assets to delete in resolve groups
+
+
+@attrs.frozen(kw_only=True)
+class Plan:
+    schema_version: int
+    generated_at: str  # ISO 8601 UTC; the only field that differs between identical runs
+    tool_version: str
+    source: str  # "server" or "file"
+    server: PlanServer | None
+    policy: Mapping[str, Any]  # the policy as JSON (name, weights, rules), for the record
+    summary: Summary
+    groups: tuple[GroupPlan, ...]  # sorted by duplicate_id
