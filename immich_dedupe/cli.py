@@ -200,6 +200,65 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# --------------------------------------------------------------------------- progress
+
+
+class RichProgress:
+    """``progress.Progress`` drawn with rich on stderr; plain lines when stderr is not a terminal."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
+        self.console = Console(stderr=True)
+        self._columns_items = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+        )
+        self._columns_bytes = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+        )
+        self._progress_cls = Progress
+        self._bars: dict[str, tuple[Any, Any]] = {}
+
+    def start(self, task: str, *, total: float | None = None, unit: str = "items") -> None:
+        columns = self._columns_bytes if unit == "bytes" else self._columns_items
+        bar = self._progress_cls(*columns, console=self.console, transient=False)
+        bar.start()
+        self._bars[task] = (bar, bar.add_task(task, total=total))
+
+    def advance(self, task: str, amount: float = 1) -> None:
+        if task in self._bars:
+            bar, tid = self._bars[task]
+            bar.advance(tid, amount)
+
+    def finish(self, task: str) -> None:
+        if task in self._bars:
+            bar, _ = self._bars.pop(task)
+            bar.stop()
+
+    def note(self, text: str) -> None:
+        self.console.print(_redact(text), markup=False, highlight=False)
+
+    def close(self) -> None:
+        for task in list(self._bars):
+            self.finish(task)
+
+
 # --------------------------------------------------------------------------- handlers
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import attrs
 
-__all__ = ["AssetFacts", "Group", "ServerInfo", "Version"]
+__all__ = ["AssetFacts", "BulkResult", "Group", "ResolveGroup", "ServerInfo", "Version"]
 
 
 @attrs.frozen(kw_only=True)
@@ -117,3 +117,22 @@ class ServerInfo:
     def has_resolve(self) -> bool:
         """POST /duplicates/resolve shipped in server 2.7.0."""
         return self.version >= Version(2, 7, 0)
+
+
+@attrs.frozen(kw_only=True)
+class ResolveGroup:
+    """One entry of a ``POST /duplicates/resolve`` request. Every current member must be listed."""
+
+    duplicate_id: str
+    keep: tuple[str, ...]
+    trash: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class BulkResult:
+    """One entry of a ``BulkIdResponseDto[]`` answer."""
+
+    id: str
+    success: bool
+    error: str | None = None  # duplicate | no_permission | not_found | unknown | validation
+    message: str | None = None
