@@ -105,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="analyse a saved GET /api/duplicates response instead of asking a server",
     )
     p.add_argument(
+        "--example",
+        action="store_true",
+        help="analyse the small example shipped with immich-dedupe (no server needed); "
+        "same as --from-file on immich_dedupe/data/example-duplicates.json",
+    )
+    p.add_argument(
         "--no-albums",
         action="store_true",
         help="do not look up album memberships (saves one request per album)",
