@@ -1,0 +1,333 @@
+"""Stream-parse a ``GET /duplicates`` body into ``Group`` records, one group at a time.
+
+Pure: no network I/O. The same body arrives from the server (as byte chunks) or from a
+saved file, and can hold 50,000 groups (~180 MB), so it is never held whole: ijson yields
+one group dict at a time and it is converted to frozen facts at once.
+
+Tolerated, because real servers send them: 2.x shapes (``duration`` as ``"H:MM:SS.ffffff"``,
+integers sent as floats, no ``visibility``), nulls anywhere, missing ``exifInfo``,
+missing ``suggestedKeepAssetIds`` (before 2.7) and unknown fields. Anything else outside
+the API (bad JSON, not an array of group objects, a value of the wrong type) raises
+``ProtocolError`` naming the source, the group or asset, and the field.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, BinaryIO
+
+import attrs
+import ijson
+
+from immich_dedupe.errors import ProtocolError
+from immich_dedupe.facts import AssetFacts, Group
+
+__all__ = ["DEFAULT_SOURCE_NAME", "asset_from_dict", "group_from_dict", "iter_groups"]
+
+DEFAULT_SOURCE_NAME = "the duplicates listing"
+_CHUNK = 64 * 1024
+
+try:  # the C backend is several times faster; the pure-Python one always works
+    _ijson: Any = ijson.get_backend("yajl2_c")
+except ImportError:  # pragma: no cover - depends on the installed wheel
+    _ijson = ijson
+
+_WHITESPACE = b" \t\r\n"
+_BOM = b"\xef\xbb\xbf"
+# 2.x sends durations as "H:MM:SS.ffffff" (e.g. "0:00:05.000000"; "0:00:00.00000" for stills).
+_DURATION = re.compile(r"(\d+):(\d{1,2}):(\d{1,2})(?:\.(\d+))?")
+
+
+def iter_groups(source: BinaryIO | Iterable[bytes], *, name: str | None = None) -> Iterator[Group]:
+    """Yield each duplicate group of a ``GET /duplicates`` body, in the body's order.
+
+    ``source`` is a binary file or an iterable of byte chunks (e.g. ``httpx``'s
+    ``iter_bytes()``). ``name`` labels the source in error messages; for a file it
+    defaults to the file's name. Raises ``ProtocolError`` on malformed JSON or a body that
+    is not an array of duplicate group objects; groups before the fault have been yielded.
+    """
+    if name is None:
+        file_name = getattr(source, "name", None)
+        name = str(file_name) if isinstance(file_name, str) else DEFAULT_SOURCE_NAME
+    chunks = _chunks_of(source)
+    items: Any = ijson.sendable_list()
+    coro = _ijson.items_coro(items, "item", use_float=True)
+    started = False
+    index = 0
+    try:
+        for chunk in chunks:
+            if not started:
+                chunk = chunk.lstrip(_WHITESPACE)
+                if chunk.startswith(_BOM):
+                    chunk = chunk[len(_BOM) :].lstrip(_WHITESPACE)
+                if not chunk:
+                    continue
+                _check_array_start(chunk, name)
+                started = True
+            coro.send(chunk)
+            for item in items:
+                yield _group_at(item, index, name)
+                index += 1
+            del items[:]
+        if not started:
+            raise ProtocolError(f"{name} is empty, not a JSON array of duplicate groups")
+        coro.close()
+        for item in items:  # close() flushes the parser; items may complete only at the end
+            yield _group_at(item, index, name)
+            index += 1
+    except ijson.JSONError as err:
+        raise ProtocolError(f"{name} is not valid JSON (after {index} groups): {_first_line(err)}") from err
+
+
+def group_from_dict(d: Mapping[str, Any]) -> Group:
+    """One ``DuplicateResponseDto`` → ``Group``. Raises ``ProtocolError`` on a wrong shape."""
+    if not isinstance(d, Mapping):
+        raise ProtocolError(f"a duplicate group must be a JSON object, not {_json_type(d)}")
+    dup_id = d.get("duplicateId")
+    if not isinstance(dup_id, str) or not dup_id:
+        raise ProtocolError("a duplicate group has no duplicateId")
+    raw_assets = d.get("assets")
+    if not isinstance(raw_assets, list):
+        raise ProtocolError(f"duplicate group {dup_id}: 'assets' is {_json_type(raw_assets)}, not a list")
+    assets = []
+    for raw in raw_assets:
+        asset = asset_from_dict(raw)
+        if asset.duplicate_id is None:  # it is a member: the group says so
+            asset = attrs.evolve(asset, duplicate_id=dup_id)
+        assets.append(asset)
+    suggested = d.get("suggestedKeepAssetIds")
+    keep: tuple[str, ...] | None = None
+    if suggested is not None:  # absent before server 2.7: the planner applies Immich's rule
+        if not isinstance(suggested, list) or not all(isinstance(s, str) for s in suggested):
+            raise ProtocolError(f"duplicate group {dup_id}: suggestedKeepAssetIds is not a list of ids")
+        keep = tuple(suggested)
+    return Group(duplicate_id=dup_id, assets=tuple(assets), suggested_keep_ids=keep)
+
+
+def asset_from_dict(d: Mapping[str, Any]) -> AssetFacts:
+    """One ``AssetResponseDto`` (from a listing, ``GET /assets/{id}`` or a saved file) → facts.
+
+    Raises ``ProtocolError`` naming the asset and field when a value has the wrong type.
+    """
+    if not isinstance(d, Mapping):
+        raise ProtocolError(f"an asset must be a JSON object, not {_json_type(d)}")
+    asset_id = d.get("id")
+    if not isinstance(asset_id, str) or not asset_id:
+        raise ProtocolError("an asset has no id")
+    f = _Fields(d, f"asset {asset_id}")
+    exif_raw = d.get("exifInfo")
+    if exif_raw is not None and not isinstance(exif_raw, Mapping):
+        raise ProtocolError(f"asset {asset_id}: exifInfo is {_json_type(exif_raw)}, not an object")
+    exif = _Fields(exif_raw or {}, f"asset {asset_id} exifInfo")
+    asset_type = f.text("type") or "IMAGE"
+    visibility = f.text("visibility")
+    if visibility is None:  # before visibility existed, archiving was a flag
+        visibility = "archive" if f.flag("isArchived") else "timeline"
+    return AssetFacts(
+        id=asset_id,
+        duplicate_id=f.text("duplicateId"),
+        type=asset_type,
+        original_file_name=f.text("originalFileName") or "",
+        original_path=f.text("originalPath") or "",
+        original_mime_type=f.text("originalMimeType"),
+        checksum=f.text("checksum") or "",
+        library_id=f.text("libraryId"),
+        is_trashed=bool(f.flag("isTrashed")),
+        is_offline=bool(f.flag("isOffline")),
+        is_favorite=bool(f.flag("isFavorite")),
+        visibility=visibility,
+        width=f.integer("width"),
+        height=f.integer("height"),
+        duration_ms=_duration_ms(d.get("duration"), asset_id, asset_type),
+        live_photo_video_id=f.text("livePhotoVideoId"),
+        file_created_at=f.text("fileCreatedAt"),
+        local_date_time=f.text("localDateTime"),
+        has_exif=exif_raw is not None,
+        exif_truthy_count=sum(1 for v in (exif_raw or {}).values() if _js_truthy(v)),
+        file_size=exif.integer("fileSizeInByte"),
+        exif_width=exif.integer("exifImageWidth"),
+        exif_height=exif.integer("exifImageHeight"),
+        date_time_original=exif.text("dateTimeOriginal"),
+        time_zone=exif.text("timeZone"),
+        latitude=exif.number("latitude"),
+        longitude=exif.number("longitude"),
+        city=exif.text("city"),
+        state=exif.text("state"),
+        country=exif.text("country"),
+        make=exif.text("make"),
+        model=exif.text("model"),
+        lens_model=exif.text("lensModel"),
+        f_number=exif.number("fNumber"),
+        exposure_time=exif.text("exposureTime"),
+        iso=exif.integer("iso"),
+        focal_length=exif.number("focalLength"),
+        description=exif.text("description"),
+        rating=exif.integer("rating"),
+        orientation=exif.text("orientation"),
+        projection_type=exif.text("projectionType"),
+        tags=_tag_values(d.get("tags"), asset_id),
+        people=_person_ids(d.get("people"), asset_id),
+        stack_id=_stack_id(d.get("stack"), asset_id),
+    )
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _chunks_of(source: BinaryIO | Iterable[bytes]) -> Iterator[bytes]:
+    read = getattr(source, "read", None)
+    if read is not None:
+        while chunk := read(_CHUNK):
+            yield bytes(chunk)
+    else:
+        for chunk in source:  # type: ignore[union-attr]
+            if chunk:
+                yield bytes(chunk)
+
+
+def _check_array_start(chunk: bytes, name: str) -> None:
+    first = chunk[:1]
+    if first == b"[":
+        return
+    if first == b"{":
+        raise ProtocolError(f"{name} is a JSON object, not an array of duplicate groups")
+    if first == b"<":
+        raise ProtocolError(f"{name} is an HTML or XML page, not JSON")
+    raise ProtocolError(f"{name} is not a JSON array of duplicate groups (it starts with {chunk[:20]!r})")
+
+
+def _group_at(item: Any, index: int, name: str) -> Group:
+    try:
+        return group_from_dict(item)
+    except ProtocolError as err:
+        raise ProtocolError(f"{name}, group #{index + 1}: {err}") from err
+
+
+def _first_line(err: Exception) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
+def _json_type(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, int | float):
+        return "a number"
+    if isinstance(v, str):
+        return "a string"
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, Mapping):
+        return "an object"
+    return type(v).__name__
+
+
+def _js_truthy(v: Any) -> bool:
+    """JavaScript truthiness, as Immich counts ``exifInfo`` values (``{}``/``[]`` are truthy)."""
+    if v is None or v is False:
+        return False
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return v != 0 and not (isinstance(v, float) and math.isnan(v))
+    if isinstance(v, str):
+        return v != ""
+    return True
+
+
+@attrs.define
+class _Fields:
+    """Typed reads of one JSON object; null/absent → None, a wrong type → ProtocolError."""
+
+    d: Mapping[str, Any]
+    where: str
+
+    def _bad(self, key: str, want: str) -> ProtocolError:
+        return ProtocolError(f"{self.where}: {key} is {_json_type(self.d[key])}, expected {want}")
+
+    def text(self, key: str) -> str | None:
+        v = self.d.get(key)
+        if v is None or isinstance(v, str):
+            return v
+        raise self._bad(key, "a string")
+
+    def flag(self, key: str) -> bool | None:
+        v = self.d.get(key)
+        if v is None or isinstance(v, bool):
+            return v
+        raise self._bad(key, "true or false")
+
+    def integer(self, key: str) -> int | None:
+        v = self.d.get(key)
+        if v is None:
+            return None
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            raise self._bad(key, "an integer")
+        return round(v)  # 2.x sends some integers as JSON numbers like 4032.0
+
+    def number(self, key: str) -> float | None:
+        v = self.d.get(key)
+        if v is None:
+            return None
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            raise self._bad(key, "a number")
+        return float(v)
+
+
+def _duration_ms(v: Any, asset_id: str, asset_type: str) -> int | None:
+    if v is None:
+        return None
+    if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
+        return round(v)
+    if isinstance(v, str):
+        m = _DURATION.fullmatch(v.strip())
+        if m is None:
+            raise ProtocolError(f"asset {asset_id}: duration {v!r} is not H:MM:SS.ffffff")
+        hours, minutes, seconds, frac = m.groups()
+        ms = (int(hours) * 3600 + int(minutes) * 60 + int(seconds)) * 1000
+        if frac:
+            ms += round(int(frac) * 1000 / 10 ** len(frac))
+        # 2.x says "0:00:00.00000" for stills where 3.x says null; keep one meaning.
+        if ms == 0 and asset_type != "VIDEO":
+            return None
+        return ms
+    raise ProtocolError(f"asset {asset_id}: duration is {_json_type(v)}, expected milliseconds")
+
+
+def _tag_values(v: Any, asset_id: str) -> tuple[str, ...]:
+    if v is None:
+        return ()
+    if not isinstance(v, list):
+        raise ProtocolError(f"asset {asset_id}: tags is {_json_type(v)}, not a list")
+    values = []
+    for tag in v:
+        value = tag.get("value") or tag.get("name") if isinstance(tag, Mapping) else None
+        if not isinstance(value, str):
+            raise ProtocolError(f"asset {asset_id}: a tag has no value")
+        values.append(value)
+    return tuple(sorted(values))
+
+
+def _person_ids(v: Any, asset_id: str) -> tuple[str, ...]:
+    if v is None:
+        return ()
+    if not isinstance(v, list):
+        raise ProtocolError(f"asset {asset_id}: people is {_json_type(v)}, not a list")
+    ids = []
+    for person in v:
+        pid = person.get("id") if isinstance(person, Mapping) else None
+        if not isinstance(pid, str):
+            raise ProtocolError(f"asset {asset_id}: a person has no id")
+        ids.append(pid)
+    return tuple(sorted(ids))
+
+
+def _stack_id(v: Any, asset_id: str) -> str | None:
+    if v is None:
+        return None
+    sid = v.get("id") if isinstance(v, Mapping) else None
+    if not isinstance(sid, str):
+        raise ProtocolError(f"asset {asset_id}: stack has no id")
+    return sid

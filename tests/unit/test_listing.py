@@ -1,0 +1,298 @@
+"""listing: a GET /duplicates body (server chunks or a saved file) → Group facts, streaming."""
+
+from __future__ import annotations
+
+import io
+import json
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from immich_dedupe.errors import ProtocolError
+from immich_dedupe.listing import asset_from_dict, group_from_dict, iter_groups
+
+A1 = "6c1a3e47-0d0b-4f8e-9a43-0c4b5bb2e0a1"
+A2 = "0f4e2c7d-b5a1-4c3e-8f1b-2d9e6a7c8b90"
+G1 = "a3b9f1e2-3c4d-4e5f-8a6b-7c8d9e0f1a2b"
+
+
+def asset_v3(asset_id: str = A1, **over: Any) -> dict[str, Any]:
+    """An AssetResponseDto as a 3.1 server sends it inside GET /duplicates."""
+    d: dict[str, Any] = {
+        "id": asset_id,
+        "checksum": "2jmj7l5rSw0yVb/vlWAYkK/YBwk=",
+        "createdAt": "2024-05-02T10:00:00.000Z",
+        "duplicateId": G1,
+        "duration": None,
+        "exifInfo": {
+            "city": "Lyon",
+            "country": "France",
+            "dateTimeOriginal": "2019-07-14T18:30:00+02:00",
+            "description": "",
+            "exifImageHeight": 3024,
+            "exifImageWidth": 4032,
+            "exposureTime": "1/120",
+            "fNumber": 1.8,
+            "fileSizeInByte": 2_345_678,
+            "focalLength": 4.2,
+            "iso": 100,
+            "latitude": 45.76,
+            "lensModel": None,
+            "longitude": 4.83,
+            "make": "Apple",
+            "model": "iPhone 11",
+            "modifyDate": "2019-07-14T18:30:00+02:00",
+            "orientation": "1",
+            "projectionType": None,
+            "rating": 0,
+            "state": "Auvergne-Rhône-Alpes",
+            "timeZone": "Europe/Paris",
+        },
+        "fileCreatedAt": "2019-07-14T16:30:00.000Z",
+        "fileModifiedAt": "2019-07-14T16:30:00.000Z",
+        "hasMetadata": True,
+        "height": 3024,
+        "isArchived": False,
+        "isEdited": False,
+        "isFavorite": True,
+        "isOffline": False,
+        "isTrashed": False,
+        "libraryId": None,
+        "livePhotoVideoId": None,
+        "localDateTime": "2019-07-14T18:30:00.000Z",
+        "originalFileName": "IMG_0001.HEIC",
+        "originalMimeType": "image/heic",
+        "originalPath": "upload/library/admin/2019/IMG_0001.HEIC",
+        "ownerId": "5d0e0a4c-6f4b-4a51-8d6e-3b2a1c0d9e8f",
+        "people": [],
+        "tags": [
+            {"id": "t2", "name": "beach", "value": "Holidays/beach"},
+            {"id": "t1", "name": "Family", "value": "Family"},
+        ],
+        "thumbhash": "1QcSHQRnh493V4dIh4eXh1h4kJUI",
+        "type": "IMAGE",
+        "updatedAt": "2024-05-02T10:00:00.000Z",
+        "visibility": "timeline",
+        "width": 4032,
+    }
+    d.update(over)
+    return d
+
+
+def body(groups: list[dict[str, Any]]) -> bytes:
+    return json.dumps(groups).encode()
+
+
+def test_a_3x_asset_becomes_flat_facts() -> None:
+    a = asset_from_dict(asset_v3())
+    assert a.id == A1 and a.duplicate_id == G1 and a.type == "IMAGE"
+    assert (a.original_file_name, a.original_mime_type) == ("IMG_0001.HEIC", "image/heic")
+    assert a.checksum == "2jmj7l5rSw0yVb/vlWAYkK/YBwk=" and a.library_id is None
+    assert a.is_favorite and not a.is_trashed and a.visibility == "timeline"
+    assert (a.width, a.height, a.duration_ms) == (4032, 3024, None)
+    assert a.has_exif and a.file_size == 2_345_678
+    assert (a.exif_width, a.exif_height, a.iso, a.f_number) == (4032, 3024, 100, 1.8)
+    assert (a.latitude, a.longitude, a.time_zone) == (45.76, 4.83, "Europe/Paris")
+    assert (a.make, a.model, a.lens_model) == ("Apple", "iPhone 11", None)
+    assert a.date_time_original == "2019-07-14T18:30:00+02:00"
+    assert a.local_date_time == "2019-07-14T18:30:00.000Z"
+    assert a.tags == ("Family", "Holidays/beach")  # tag values (full paths), sorted
+    assert a.people == () and a.stack_id is None and a.albums is None
+
+
+def test_exif_truthy_count_follows_javascript_truthiness() -> None:
+    # Immich breaks ties by counting truthy exifInfo values: 0, "", null and false do not count.
+    exif = {"make": "Canon", "model": "", "iso": 0, "fNumber": 2.8, "city": None, "rating": 5, "x": False}
+    assert asset_from_dict(asset_v3(exifInfo=exif)).exif_truthy_count == 3
+    # the full 3.x example: description "", lensModel/projectionType null, rating 0 are not counted
+    assert asset_from_dict(asset_v3()).exif_truthy_count == 18
+
+
+def test_missing_exif_info_means_no_exif() -> None:
+    d = asset_v3()
+    del d["exifInfo"]
+    a = asset_from_dict(d)
+    assert not a.has_exif and a.exif_truthy_count == 0 and a.file_size is None and a.make is None
+
+
+def test_nulls_everywhere_give_none_not_guesses() -> None:
+    d = {k: None for k in asset_v3()}
+    d["id"] = A1
+    d["exifInfo"] = {k: None for k in asset_v3()["exifInfo"]}
+    a = asset_from_dict(d)
+    assert a.id == A1 and a.has_exif and a.exif_truthy_count == 0
+    assert a.file_size is None and a.latitude is None and a.duration_ms is None and a.width is None
+    assert a.tags == () and a.people == () and a.duplicate_id is None
+    assert a.checksum == "" and a.type == "IMAGE" and a.visibility == "timeline"
+
+
+def test_2x_shapes_are_normalised() -> None:
+    video = asset_v3(
+        type="VIDEO",
+        duration="0:01:05.250000",  # 2.x: a string
+        width=1920.0,  # 2.x: numbers where 3.x has integers
+        height=1080.0,
+        deviceAssetId="IMG_0001",  # removed in 3.x
+        deviceId="phone",
+        visibility=None,
+        isArchived=True,  # before visibility existed
+        people=[{"id": "p2", "name": "B", "faces": []}, {"id": "p1", "name": "A", "faces": []}],
+    )
+    video["exifInfo"]["iso"] = 200.0
+    video["exifInfo"]["rating"] = 4.0
+    a = asset_from_dict(video)
+    assert a.duration_ms == 65_250
+    assert (a.width, a.height, a.iso, a.rating) == (1920, 1080, 200, 4)
+    assert isinstance(a.width, int) and isinstance(a.iso, int)
+    assert a.visibility == "archive"
+    assert a.people == ("p1", "p2")
+    # 2.x says "0:00:00.00000" for a still where 3.x says null
+    assert asset_from_dict(asset_v3(duration="0:00:00.00000")).duration_ms is None
+    assert asset_from_dict(asset_v3(type="VIDEO", duration="1:00:00")).duration_ms == 3_600_000
+    assert asset_from_dict(asset_v3(type="VIDEO", duration=5000)).duration_ms == 5000
+
+
+def test_group_without_suggested_keep_ids_is_none_not_empty() -> None:
+    g = group_from_dict({"duplicateId": G1, "assets": [asset_v3(A1), asset_v3(A2)]})
+    assert g.suggested_keep_ids is None
+    g = group_from_dict({"duplicateId": G1, "assets": [asset_v3(A1)], "suggestedKeepAssetIds": []})
+    assert g.suggested_keep_ids == ()
+    g = group_from_dict({"duplicateId": G1, "assets": [asset_v3(A1)], "suggestedKeepAssetIds": [A1]})
+    assert g.suggested_keep_ids == (A1,)
+
+
+def test_group_keeps_server_order_and_fills_membership() -> None:
+    g = group_from_dict(
+        {"duplicateId": G1, "assets": [asset_v3(A2, duplicateId=None), asset_v3(A1)], "extra": {"x": 1}}
+    )
+    assert [a.id for a in g.assets] == [A2, A1]
+    assert all(a.duplicate_id == G1 for a in g.assets)
+
+
+def test_stream_from_file_and_from_chunks_agree() -> None:
+    groups = [
+        {
+            "duplicateId": f"g{i}",
+            "assets": [asset_v3(f"a{i}"), asset_v3(f"b{i}")],
+            "suggestedKeepAssetIds": [f"a{i}"],
+        }
+        for i in range(5)
+    ]
+    data = b"\n  " + body(groups) + b"\n"
+    from_file = list(iter_groups(io.BytesIO(data)))
+    one_byte_chunks = list(iter_groups(data[i : i + 1] for i in range(len(data))))
+    assert from_file == one_byte_chunks
+    assert [g.duplicate_id for g in from_file] == [f"g{i}" for i in range(5)]
+    assert from_file[0] == group_from_dict(groups[0])
+
+
+def test_empty_array_gives_no_groups() -> None:
+    assert list(iter_groups(io.BytesIO(b"[]"))) == []
+    assert list(iter_groups([b" [", b"", b" ]\n"])) == []
+
+
+def test_groups_are_yielded_before_the_body_ends() -> None:
+    first = body([{"duplicateId": G1, "assets": [asset_v3()]}])[:-1] + b","
+    produced: list[str] = []
+
+    def chunks() -> Iterator[bytes]:
+        produced.append("first")
+        yield first
+        produced.append("rest")
+        yield b'{"duplicateId": "g2", "assets": []}]'
+
+    it = iter_groups(chunks())
+    assert next(it).duplicate_id == G1
+    assert produced == ["first"]  # the second group had not been read yet
+    assert [g.duplicate_id for g in it] == ["g2"]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"", "is empty"),
+        (b"   \n", "is empty"),
+        (b'{"message": "Internal server error"}', "is a JSON object, not an array"),
+        (b"<html><body>502 Bad Gateway</body></html>", "HTML"),
+        (b"null", "not a JSON array"),
+        (b'[{"duplicateId": "g1", "assets": []}', "not valid JSON"),  # truncated
+        (b'[{"duplicateId": "g1", "assets": []}] trailing', "not valid JSON"),
+        (b"[1, 2]", "group #1: a duplicate group must be a JSON object, not a number"),
+        (b'[{"assets": []}]', "group #1: a duplicate group has no duplicateId"),
+        (b'[{"duplicateId": "g1", "assets": null}]', "'assets' is null, not a list"),
+        (b'[{"duplicateId": "g1", "assets": [{"id": null}]}]', "an asset has no id"),
+    ],
+)
+def test_bad_bodies_raise_protocol_error(data: bytes, expected: str) -> None:
+    with pytest.raises(ProtocolError, match="^the duplicates listing") as exc:
+        list(iter_groups(io.BytesIO(data)))
+    assert expected in str(exc.value)
+    assert "\n" not in str(exc.value)  # one line for the user
+
+
+def test_error_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "dups.json"
+    path.write_bytes(b'[{"duplicateId": "g1", "assets": []}, {"dup')
+    with path.open("rb") as f, pytest.raises(ProtocolError, match="dups.json") as exc:
+        list(iter_groups(f))
+    assert "after 1 groups" in str(exc.value)
+    with pytest.raises(ProtocolError, match="^GET /duplicates answer is not valid JSON"):
+        list(iter_groups([b"[{,"], name="GET /duplicates answer"))
+
+
+@pytest.mark.parametrize(
+    ("over", "expected"),
+    [
+        ({"isFavorite": "yes"}, "asset .*: isFavorite is a string, expected true or false"),
+        ({"width": "4032"}, "asset .*: width is a string, expected an integer"),
+        ({"duration": "five seconds"}, "duration 'five seconds' is not H:MM:SS"),
+        ({"duration": True}, "duration is a boolean"),
+        ({"exifInfo": []}, "exifInfo is a list, not an object"),
+        ({"tags": [{"id": "t1"}]}, "a tag has no value"),
+        ({"tags": "Family"}, "tags is a string, not a list"),
+        ({"people": [{}]}, "a person has no id"),
+        ({"stack": {"primaryAssetId": "x"}}, "stack has no id"),
+    ],
+)
+def test_wrong_types_name_the_asset_and_field(over: dict[str, Any], expected: str) -> None:
+    with pytest.raises(ProtocolError, match=expected) as exc:
+        asset_from_dict(asset_v3(**over))
+    assert A1 in str(exc.value)
+
+
+def test_wrong_exif_type_names_the_field() -> None:
+    d = asset_v3()
+    d["exifInfo"]["latitude"] = "45.7"
+    with pytest.raises(ProtocolError, match=r"exifInfo: latitude is a string, expected a number"):
+        asset_from_dict(d)
+
+
+def test_stack_id_is_read_when_present() -> None:
+    a = asset_from_dict(asset_v3(stack={"id": "s1", "primaryAssetId": A1, "assetCount": 2}))
+    assert a.stack_id == "s1"
+
+
+def test_large_listing_is_not_held_in_memory() -> None:
+    """~3 MB of groups stream through while Python holds a small fraction of that at once."""
+    group = json.dumps({"duplicateId": G1, "assets": [asset_v3(A1), asset_v3(A2)]}).encode()
+    n = 1000
+
+    def chunks() -> Iterator[bytes]:
+        yield b"["
+        for i in range(n):
+            yield group if i == 0 else b"," + group
+        yield b"]"
+
+    size = n * (len(group) + 1)
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in iter_groups(chunks()))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == n
+    assert size > 3_000_000
+    assert peak < size / 10
