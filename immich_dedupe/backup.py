@@ -1,0 +1,479 @@
+"""Verified, durable backups of originals: nothing is deleted until its backup is committed here.
+
+Layout under the backup root::
+
+    originals/<2-char asset-id prefix>/<sanitised file name>        the original's bytes (0600)
+    originals/<2-char asset-id prefix>/<sanitised file name>.json   its sidecar (0600)
+
+The sidecar is the commit marker. ``save`` writes the bytes to a ``.part`` temp file in the
+target directory (exclusive create), hashing while writing; checks size and SHA-1 against what
+Immich reports; fsyncs; renames over the final name; fsyncs the directory; and only then
+writes the sidecar atomically and fsyncs the directory again. A data file without a valid
+sidecar is therefore *not* a backup, whatever it contains.
+
+Verification: uploaded assets are verified by Immich's ``checksum`` (base64 SHA-1 of the
+bytes). External-library assets carry ``sha1("path:" + originalPath)`` instead (a path hash,
+by design upstream), so for them we check the size (Content-Length and
+``exifInfo.fileSizeInByte`` where known) and record our own SHA-1 and SHA-256
+(``verified_by = "size+own-hash"``).
+
+``find`` re-hashes a backup already on disk before trusting it. That costs one sequential read
+of the file, which is cheaper and safer than a fresh download, and catches bytes changed or
+truncated after the fact.
+
+Sidecars hold the asset's metadata exactly as Immich returned it (the caller's raw JSON), and
+never settings or credentials; values the caller declares ``forbidden`` (the API key) are
+refused before anything is written.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import errno
+import hashlib
+import json
+import re
+import secrets
+import shutil
+import time
+import unicodedata
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import attrs
+
+from immich_dedupe.durable import (
+    HashingWriter,
+    atomic_write,
+    fsync_dir,
+    open_exclusive,
+    rename_durably,
+    safe_unlink,
+    sync_file,
+)
+from immich_dedupe.errors import BackupError, ChecksumMismatch
+from immich_dedupe.facts import AssetFacts
+
+__all__ = [
+    "SIDECAR_FORMAT",
+    "VERIFIED_BY_CHECKSUM",
+    "VERIFIED_BY_OWN_HASH",
+    "BackupRecord",
+    "BackupStore",
+    "safe_file_name",
+]
+
+VERIFIED_BY_CHECKSUM = "checksum"
+VERIFIED_BY_OWN_HASH = "size+own-hash"
+SIDECAR_FORMAT = 1
+ORIGINALS = "originals"
+
+_MAX_NAME_BYTES = 150  # leaves room for a collision suffix, ".json", ".part" within 255 bytes
+_MAX_EXT_BYTES = 16
+_WINDOWS_HOSTILE = re.compile(r'[<>:"|?*]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10)}
+# Our own bookkeeping suffixes: a data file must never be mistaken for a sidecar or temp file.
+_OWN_SUFFIXES = (".json", ".part", ".tmp")
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+_READ_CHUNK = 1 << 20
+
+
+@attrs.frozen(kw_only=True)
+class BackupRecord:
+    """A committed, verified backup. ``path`` is POSIX-style, relative to the backup root."""
+
+    asset_id: str
+    path: str
+    size: int
+    sha1_b64: str
+    sha256_hex: str
+    verified_by: str  # VERIFIED_BY_CHECKSUM | VERIFIED_BY_OWN_HASH
+
+    def to_json(self) -> dict[str, Any]:
+        """The fields as the journal's ``backup`` event and the sidecar spell them."""
+        return {
+            "asset_id": self.asset_id,
+            "path": self.path,
+            "size": self.size,
+            "sha1": self.sha1_b64,
+            "sha256": self.sha256_hex,
+            "verified_by": self.verified_by,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> BackupRecord:
+        """Inverse of ``to_json``; ValueError when a field is missing or of the wrong type."""
+        try:
+            record = cls(
+                asset_id=data["asset_id"],
+                path=data["path"],
+                size=data["size"],
+                sha1_b64=data["sha1"],
+                sha256_hex=data["sha256"],
+                verified_by=data["verified_by"],
+            )
+        except KeyError as err:
+            raise ValueError(f"backup record lacks {err.args[0]!r}") from None
+        strings = (record.asset_id, record.path, record.sha1_b64, record.sha256_hex, record.verified_by)
+        if not all(isinstance(v, str) for v in strings):
+            raise ValueError("backup record has a non-string field")
+        if not isinstance(record.size, int) or isinstance(record.size, bool) or record.size < 0:
+            raise ValueError("backup record has an invalid size")
+        if record.verified_by not in (VERIFIED_BY_CHECKSUM, VERIFIED_BY_OWN_HASH):
+            raise ValueError(f"backup record has an unknown verification {record.verified_by!r}")
+        return record
+
+
+def _safe_id(asset_id: str) -> str:
+    """The asset id as a path component; ids that are not plain tokens are hashed."""
+    if _SAFE_ID.fullmatch(asset_id):
+        return asset_id
+    return hashlib.sha256(asset_id.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _trim_utf8(text: str, max_bytes: int) -> str:
+    encoded = text.encode("utf-8")
+    if len(encoded) <= max_bytes:
+        return text
+    return encoded[:max_bytes].decode("utf-8", "ignore")
+
+
+def _split_ext(name: str) -> tuple[str, str]:
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext.encode("utf-8")) > _MAX_EXT_BYTES or " " in ext:
+        return name, ""
+    return stem, "." + ext
+
+
+def safe_file_name(name: str, asset_id: str, *, suffix: str = "") -> str:
+    """A file name safe to create inside a directory, derived from a server-given name.
+
+    Strips directories (``../``, absolute paths, backslashes), control and format characters,
+    characters Windows filesystems reject, leading dots and trailing dots/spaces; renames
+    reserved device names; keeps the extension when shortening an over-long name; appends
+    ``.bin`` to names ending in our own bookkeeping suffixes; an empty result becomes the
+    asset id. ``suffix`` (e.g. ``"_<asset id>"``) is inserted before the extension.
+    """
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = unicodedata.normalize("NFC", name)
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+    name = _WINDOWS_HOSTILE.sub("_", name)
+    name = name.strip().lstrip(". ").rstrip(". ")
+    if not name:
+        name = _safe_id(asset_id)
+    if name.split(".", 1)[0].strip().upper() in _RESERVED:
+        name = "_" + name
+    if name.lower().endswith(_OWN_SUFFIXES):
+        name += ".bin"
+    stem, ext = _split_ext(name)
+    budget = _MAX_NAME_BYTES - len(ext.encode("utf-8")) - len(suffix.encode("utf-8"))
+    stem = _trim_utf8(stem, max(budget, 1)).rstrip(". ") or "_"
+    return stem + suffix + ext
+
+
+def _expected_sha1(checksum: str) -> bytes | None:
+    """Immich's checksum as 20 raw bytes: base64 (what servers send), or hex as a courtesy."""
+    text = checksum.strip()
+    if re.fullmatch(r"[0-9a-fA-F]{40}", text):
+        return bytes.fromhex(text)
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return raw if len(raw) == 20 else None
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+class BackupStore:
+    """The backup directory. Construct it before any network work: it fails fast if unusable.
+
+    ``forbidden`` are values (the API key) that must never be written; a sidecar that would
+    contain one is refused with ``BackupError``.
+    """
+
+    def __init__(self, root: Path, *, forbidden: Collection[str] = ()) -> None:
+        root = Path(root).expanduser()
+        self._forbidden = tuple(v for v in forbidden if v)
+        try:
+            if not root.exists():
+                root.mkdir(mode=0o700, parents=True)
+                root.chmod(0o700)
+                fsync_dir(root.parent)
+            elif not root.is_dir():
+                raise BackupError(f"the backup directory {root} exists but is not a directory")
+            probe = root / f".write-probe-{secrets.token_hex(4)}"
+            with open_exclusive(probe) as f:
+                f.write(b"probe")
+            safe_unlink(probe)
+        except OSError as err:
+            raise BackupError(
+                f"the backup directory {root} is not usable: {err.strerror or err}; "
+                "choose a writable --backup-dir"
+            ) from err
+        self.root = root.resolve()
+
+    # -- queries -----------------------------------------------------------------------
+
+    def free_bytes(self) -> int:
+        """Free space on the backup filesystem, for the pre-start check."""
+        return shutil.disk_usage(self.root).free
+
+    def path_of(self, record: BackupRecord) -> Path:
+        """Absolute path of a record's data file (checked to lie inside the root)."""
+        return self._inside(PurePosixPath(record.path))
+
+    def find(self, asset: AssetFacts) -> BackupRecord | None:
+        """A verified backup of ``asset`` already on disk, or None.
+
+        Verified means: a sidecar naming this asset, a regular file of the recorded size (and
+        of ``asset.file_size`` when known), whose bytes re-hash to the recorded SHA-1 and
+        SHA-256; and, unless the asset is in an external library, that SHA-1 is Immich's
+        checksum. Costs one full read of the file.
+        """
+        for rel in self._candidates(asset):
+            sidecar = self._read_sidecar(self._inside(rel))
+            if sidecar is None or sidecar.get("asset_id") != asset.id:
+                continue
+            try:
+                record = BackupRecord.from_json(sidecar)
+            except ValueError:
+                continue
+            if record.path == rel.as_posix() and self._verifies(asset, record):
+                return record
+        return None
+
+    def check(self, record: BackupRecord) -> bool:
+        """Whether the record's file is still present, of its size, with its hashes."""
+        return self._rehash_matches(record)
+
+    # -- save --------------------------------------------------------------------------
+
+    def save(
+        self,
+        asset: AssetFacts,
+        raw_metadata: Mapping[str, Any],
+        chunks: Iterable[bytes],
+        *,
+        expected_size: int | None = None,
+    ) -> BackupRecord:
+        """Stream ``chunks`` into a verified, committed backup of ``asset``.
+
+        ``expected_size`` is the download's Content-Length when known. Raises
+        ``ChecksumMismatch`` (size or SHA-1 wrong; nothing kept), ``BackupError`` (disk
+        errors; nothing kept), or whatever the chunk iterator raises (a cut connection;
+        nothing kept). Never leaves a ``.part`` file behind.
+        """
+        library = asset.library_id is not None
+        expected_sha1 = None if library else _expected_sha1(asset.checksum)
+        label = f"asset {asset.id} ({asset.original_file_name or 'no file name'})"
+        if not library and expected_sha1 is None:
+            raise ChecksumMismatch(
+                f"cannot verify a backup of {label}: Immich reported no usable checksum "
+                f"({asset.checksum!r}); nothing was deleted"
+            )
+        rel = self._slot_for(asset)
+        dest = self._inside(rel)
+        sidecar_path = dest.with_name(dest.name + ".json")
+        tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.part")
+        committed = renamed = False
+        disk_full = False
+        try:
+            try:
+                self._ensure_dirs(dest.parent)
+                f = open_exclusive(tmp)
+            except OSError as err:
+                raise self._disk_error(label, "could not create a file in", dest.parent, err) from err
+            with f:
+                writer = HashingWriter(f, sha256=True)
+                for chunk in chunks:
+                    try:
+                        writer.write(chunk)
+                    except OSError as err:
+                        disk_full = err.errno == errno.ENOSPC
+                        raise self._disk_error(label, "could not write", tmp, err) from err
+                self._check_download(asset, label, writer, expected_size, expected_sha1)
+                try:
+                    sync_file(f)
+                except OSError as err:
+                    disk_full = err.errno == errno.ENOSPC
+                    raise self._disk_error(label, "could not flush", tmp, err) from err
+            record = BackupRecord(
+                asset_id=asset.id,
+                path=rel.as_posix(),
+                size=writer.size,
+                sha1_b64=writer.sha1_b64(),
+                sha256_hex=writer.sha256_hex(),
+                verified_by=VERIFIED_BY_OWN_HASH if library else VERIFIED_BY_CHECKSUM,
+            )
+            sidecar = self._sidecar_bytes(asset, record, raw_metadata, dest.name)
+            try:
+                # Withdraw an old commit marker before its data file changes underneath it.
+                if sidecar_path.exists():
+                    safe_unlink(sidecar_path)
+                    fsync_dir(dest.parent)
+                rename_durably(tmp, dest)
+                renamed = True
+                atomic_write(sidecar_path, sidecar, mode=0o600)
+            except OSError as err:
+                disk_full = err.errno == errno.ENOSPC
+                raise self._disk_error(label, "could not commit", dest, err) from err
+            committed = True
+            return record
+        finally:
+            if not committed:
+                for leftover in (tmp, dest) if renamed else (tmp,):
+                    with contextlib.suppress(OSError):
+                        safe_unlink(leftover, truncate_first=disk_full)
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _check_download(
+        self,
+        asset: AssetFacts,
+        label: str,
+        writer: HashingWriter,
+        expected_size: int | None,
+        expected_sha1: bytes | None,
+    ) -> None:
+        for source, size in (("Content-Length", expected_size), ("Immich's file size", asset.file_size)):
+            if size is not None and writer.size != size:
+                raise ChecksumMismatch(
+                    f"backup of {label} failed verification: received {writer.size} bytes, "
+                    f"expected {size} ({source}); the download was discarded and nothing was deleted"
+                )
+        if expected_sha1 is not None and writer.sha1_digest() != expected_sha1:
+            raise ChecksumMismatch(
+                f"backup of {label} failed verification: SHA-1 {writer.sha1_b64()} but Immich "
+                f"reports {asset.checksum}; the download was discarded and nothing was deleted"
+            )
+
+    def _sidecar_bytes(
+        self, asset: AssetFacts, record: BackupRecord, raw: Mapping[str, Any], file_name: str
+    ) -> bytes:
+        doc = {
+            "format": SIDECAR_FORMAT,
+            **record.to_json(),
+            "file_name": file_name,
+            "original_file_name": asset.original_file_name,
+            "immich_checksum": asset.checksum,
+            "verified_at": _now(),
+            "asset": dict(raw),
+        }
+        data = json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
+        self._refuse_secrets(data, f"the sidecar of asset {asset.id}")
+        return data
+
+    def _refuse_secrets(self, data: bytes, what: str) -> None:
+        for value in self._forbidden:
+            forms = {value, json.dumps(value, ensure_ascii=False)[1:-1]}
+            if any(form.encode("utf-8") in data for form in forms):
+                raise BackupError(f"refusing to write {what}: it would contain a secret (the API key)")
+
+    def _disk_error(self, label: str, action: str, path: Path, err: OSError) -> BackupError:
+        hint = " (the disk is full)" if err.errno == errno.ENOSPC else ""
+        return BackupError(
+            f"backup of {label} failed: {action} {path}: {err.strerror or err}{hint}; nothing was deleted"
+        )
+
+    def _inside(self, rel: PurePosixPath) -> Path:
+        path = self.root.joinpath(*rel.parts)
+        if not path.resolve().is_relative_to(self.root):
+            raise BackupError(f"refusing a backup path outside {self.root}: {rel}")
+        return path
+
+    def _ensure_dirs(self, directory: Path) -> None:
+        missing = []
+        while directory != self.root and not directory.exists():
+            missing.append(directory)
+            directory = directory.parent
+        for d in reversed(missing):
+            with contextlib.suppress(FileExistsError):
+                d.mkdir(mode=0o700)
+                d.chmod(0o700)
+            fsync_dir(d.parent)
+
+    def _candidates(self, asset: AssetFacts) -> list[PurePosixPath]:
+        """Where this asset's backup may live: its own name, or suffixed with its id on collision."""
+        sid = _safe_id(asset.id)
+        base = asset.original_file_name or PurePosixPath(asset.original_path.replace("\\", "/")).name
+        folder = PurePosixPath(ORIGINALS, sid[:2].lower())
+        return [
+            folder / safe_file_name(base, asset.id),
+            folder / safe_file_name(base, asset.id, suffix=f"_{sid}"),
+        ]
+
+    def _slot_for(self, asset: AssetFacts) -> PurePosixPath:
+        """The candidate to write: one already holding this asset's sidecar, else a free one.
+
+        A name whose sidecar belongs to another asset (or is unreadable) is taken; a data file
+        without a sidecar is an uncommitted leftover and may be overwritten.
+        """
+        candidates = self._candidates(asset)
+        owners = []
+        for rel in candidates:
+            sidecar_path = self._inside(rel.with_name(rel.name + ".json"))
+            if not sidecar_path.exists():
+                owners.append(None)
+                continue
+            sidecar = self._read_sidecar(self._inside(rel))
+            owners.append(sidecar.get("asset_id") if sidecar else "<unreadable>")
+        for rel, owner in zip(candidates, owners, strict=True):
+            if owner == asset.id:
+                return rel
+        for rel, owner in zip(candidates, owners, strict=True):
+            if owner is None:
+                return rel
+        raise BackupError(
+            f"cannot place a backup of asset {asset.id}: {candidates[-1]} already belongs to another asset"
+        )
+
+    def _read_sidecar(self, data_path: Path) -> dict[str, Any] | None:
+        try:
+            raw = data_path.with_name(data_path.name + ".json").read_bytes()
+            doc = json.loads(raw)
+        except (OSError, ValueError):
+            return None
+        return doc if isinstance(doc, dict) else None
+
+    def _verifies(self, asset: AssetFacts, record: BackupRecord) -> bool:
+        if asset.file_size is not None and asset.file_size != record.size:
+            return False
+        if asset.library_id is None:
+            expected = _expected_sha1(asset.checksum)
+            if expected is None or record.verified_by != VERIFIED_BY_CHECKSUM:
+                return False
+            if base64.b64encode(expected).decode("ascii") != record.sha1_b64:
+                return False
+        return self._rehash_matches(record)
+
+    def _rehash_matches(self, record: BackupRecord) -> bool:
+        try:
+            path = self.path_of(record)
+            if not path.is_file() or path.is_symlink() or path.stat().st_size != record.size:
+                return False
+            sha1 = hashlib.sha1(usedforsecurity=False)
+            sha256 = hashlib.sha256()
+            size = 0
+            with path.open("rb") as f:
+                for block in _blocks(f):
+                    sha1.update(block)
+                    sha256.update(block)
+                    size += len(block)
+        except (OSError, BackupError):
+            return False
+        return (
+            size == record.size
+            and base64.b64encode(sha1.digest()).decode("ascii") == record.sha1_b64
+            and sha256.hexdigest() == record.sha256_hex
+        )
+
+
+def _blocks(f: Any) -> Iterator[bytes]:
+    while block := f.read(_READ_CHUNK):
+        yield block
