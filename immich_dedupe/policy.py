@@ -14,6 +14,7 @@ import tomllib
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -196,8 +197,8 @@ def _build(data: Mapping[str, Any], source: str, where: str) -> Policy:
     return Policy(
         name=name,
         source=source,
-        weights=weights,
-        tie_breakers=ties,
+        weights=MappingProxyType(weights),  # read-only: a Policy is a value
+        tie_breakers=MappingProxyType(ties),
         gps_conflict_km=gps_km,
         time_tolerance_seconds=_number(data, "rules", "time_tolerance_seconds", where),
         pixel_tolerance=_number(data, "rules", "pixel_tolerance", where),
