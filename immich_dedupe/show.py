@@ -28,9 +28,10 @@ _LABEL_WIDTH = 20
 
 
 def _points(value: float | None) -> str:
+    """`` +100``, `` +0.25``; empty for no points."""
     if not value:
         return ""
-    return f" {value:+g}"
+    return " " + triage.format_points(value, sign=True)
 
 
 def render_summary(plan: Plan) -> Text:
@@ -55,8 +56,7 @@ def _names(group: GroupPlan, ids: tuple[str, ...]) -> str:
 
 def _overview_note(group: GroupPlan) -> Text:
     if group.action == "review" and group.lost_if_resolved:
-        lost = ", ".join(triage.printable(e) for e in group.lost_if_resolved)
-        return Text(f"would lose: {lost}", style="yellow")
+        return Text("would lose: " + ", ".join(triage.lost_labels(group)), style="yellow")
     if group.reasons:
         return Text(triage.printable(group.reasons[0]))
     return Text("")
@@ -132,7 +132,7 @@ def render_group(group: GroupPlan, *, width: int = 100) -> RenderableType:
     """One group: its status, a fact-by-asset table with points and totals, and the reasons."""
     n = max(1, len(group.assets))
     rows = triage.fact_rows(group)
-    label_w = min(_LABEL_WIDTH, max([len("Immich"), *(len(r.name) for r in rows)]))
+    label_w = min(_LABEL_WIDTH, max([len("Immich"), *(len(triage.label(r.name)) for r in rows)]))
     # Fixed widths, so that names can be cut to fit: each column boundary costs 3 cells.
     col_w = max(8, (width - label_w - 3 * n) // n)
 
@@ -146,7 +146,7 @@ def render_group(group: GroupPlan, *, width: int = 100) -> RenderableType:
     lines: list[RenderableType] = [head]
     if group.lost_if_resolved:
         lost = Text("a plain resolve would lose: ", style="yellow")
-        lost.append(", ".join(triage.printable(e) for e in group.lost_if_resolved), style=_LOST_STYLE)
+        lost.append(", ".join(triage.lost_labels(group)), style=_LOST_STYLE)
         lines.append(lost)
 
     # File names may take two lines of the header; beyond that they are cut in the middle.
@@ -181,9 +181,11 @@ def render_group(group: GroupPlan, *, width: int = 100) -> RenderableType:
     table.add_row(Text("Immich"), *theirs, end_section=True)
 
     for r in (r for r in rows if r.is_fact):
-        label = Text(triage.printable(r.name), style="" if r.differs else "dim")
+        label = Text(triage.label(r.name), style="" if r.differs else "dim")
         cells: list[Text] = []
-        for value, pts, lost in zip(r.values, r.points, r.lost, strict=True):
+        # Points that every asset earned alike decide nothing; leaving them out keeps cells short.
+        points = r.points if len(set(r.points)) > 1 else (None,) * len(r.points)
+        for value, pts, lost in zip(r.values, points, r.lost, strict=True):
             if value is None:
                 cell = Text("—", style="dim")
             elif lost:
@@ -196,13 +198,13 @@ def render_group(group: GroupPlan, *, width: int = 100) -> RenderableType:
     table.add_section()
     for r in (r for r in rows if not r.is_fact):
         table.add_row(
-            Text(triage.printable(r.name), style="dim"),
+            Text(triage.label(r.name), style="dim"),
             *(Text(_points(p).strip() or "0", style="dim") for p in r.points),
         )
     best = max((a.score for a in group.assets), default=0.0)
     table.add_row(
         Text("score"),
-        *(Text(f"{a.score:g}", style="bold" if a.score == best else "") for a in group.assets),
+        *(Text(triage.format_points(a.score), style="bold" if a.score == best else "") for a in group.assets),
     )
     lines.append(table)
 
@@ -210,8 +212,8 @@ def render_group(group: GroupPlan, *, width: int = 100) -> RenderableType:
         lines.append(Text("why:", style="bold"))
         for reason in group.reasons:
             lines.append(Text("  • " + triage.printable(reason)))
-    legend = Text("(+n) points each fact earned · ", style="dim")
+    legend = Text("+n points (where they differ) · ", style="dim")
     legend.append("! red", style=_LOST_STYLE)
-    legend.append(" a deletion would lose it and no keeper has it · dim rows: same everywhere", style="dim")
+    legend.append(": lost by a deletion, no keeper has it · dim: same everywhere", style="dim")
     lines.append(legend)
     return RenderGroup(*lines)

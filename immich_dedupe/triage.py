@@ -15,6 +15,7 @@ import attrs
 
 from immich_dedupe.errors import UsageError
 from immich_dedupe.plan import GroupPlan, PlannedAsset
+from immich_dedupe.scoring import LABELS
 
 __all__ = [
     "FILTERS",
@@ -24,7 +25,10 @@ __all__ = [
     "display_name",
     "fact_rows",
     "find_group",
+    "format_points",
     "human_bytes",
+    "label",
+    "lost_labels",
     "lost_fact_names",
     "marks",
     "matches",
@@ -114,6 +118,15 @@ def human_bytes(size: int | None) -> str:
     return f"{value / 1024:.1f} TiB"
 
 
+def format_points(value: float, *, sign: bool = False) -> str:
+    """Points as a person reads them: ``100``, ``0.25``, ``450.52``, ``0.004`` (``+`` with ``sign``)."""
+    plus = "+" if sign else ""
+    if value and abs(value) < 0.005:  # a tiny tie-breaker still shows that it counted
+        return f"{value:{plus}.1g}"
+    text = f"{value:{plus}.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def unique_prefix_len(ids: Iterable[str], *, minimum: int = 8) -> int:
     """The shortest prefix length (at least ``minimum``) that tells every id apart."""
     ordered = sorted(i.lower() for i in ids)
@@ -193,6 +206,20 @@ def find_group(groups: Sequence[GroupPlan], prefix: str) -> GroupPlan:
 def lost_fact_names(group: GroupPlan) -> frozenset[str]:
     """Fact names in ``lost_if_resolved`` (entries are ``"fact"`` or ``"fact: detail"``)."""
     return frozenset(entry.split(":", 1)[0].strip() for entry in group.lost_if_resolved)
+
+
+def label(name: str) -> str:
+    """How a fact (or tie-breaker) is named to a person: ``capture_date`` → ``capture date``."""
+    return printable(LABELS.get(name, name.replace("_", " ")))
+
+
+def lost_labels(group: GroupPlan) -> list[str]:
+    """``lost_if_resolved`` for people: each fact by its label, with its detail if any."""
+    out = []
+    for entry in group.lost_if_resolved:
+        name, sep, detail = entry.partition(":")
+        out.append(label(name.strip()) + (f": {printable(detail.strip())}" if sep else ""))
+    return out
 
 
 @attrs.frozen(kw_only=True)

@@ -1,83 +1,56 @@
-"""Plans built directly from records, for the show/report tests (no planner, no plan file).
+"""Plans for the show/report tests, built from real facts and scores (no planner, no plan file).
 
-The shapes follow ``plan.py``: facts map a name to a display value or None, the breakdown's
-points add up to the score, and ``lost_if_resolved`` names facts the keeper lacks.
+Assets come from ``tests.factories`` and are scored by ``scoring`` under the built-in policy,
+so fact names, display values and breakdowns are the ones users see. Keeper, Immich's pick,
+action and reasons are chosen by each test, as the planner would.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from immich_dedupe.facts import AssetFacts
 from immich_dedupe.plan import GroupPlan, Plan, PlannedAsset, PlanServer, Summary
+from immich_dedupe.policy import load_policy
+from immich_dedupe.scoring import fact_values, score_asset
+from tests import factories as f
 
-FACT_NAMES = (
-    "date_time_original",
-    "time_zone",
-    "gps",
-    "city",
-    "camera",
-    "lens",
-    "resolution",
-    "file_size",
-    "description",
-    "rating",
-    "favorite",
-    "albums",
-    "tags",
-)
+_POLICY = load_policy(None)
 
 
-def asset(
-    name: str,
-    facts: Mapping[str, str | None],
-    *,
-    asset_id: str | None = None,
-    points: Mapping[str, float] | None = None,
-    file_size: int = 1_000_000,
-) -> PlannedAsset:
-    full = {f: facts.get(f) for f in FACT_NAMES}
-    breakdown = dict(points) if points is not None else {f: 1.0 for f, v in full.items() if v is not None}
-    return PlannedAsset(
-        asset=AssetFacts(
-            id=asset_id or str(uuid.uuid4()),
-            original_file_name=name,
-            file_size=file_size,
-        ),
-        score=sum(breakdown.values()),
-        breakdown=breakdown,
-        facts=full,
-    )
+def planned(asset: AssetFacts) -> PlannedAsset:
+    score, breakdown = score_asset(asset, _POLICY)
+    return PlannedAsset(asset=asset, score=score, breakdown=breakdown, facts=fact_values(asset))
 
 
 def group(
-    assets: Sequence[PlannedAsset],
+    assets: Sequence[AssetFacts],
     *,
     keep: int = 0,
     immich_keep: int | None = None,
     action: str = "resolve",
     lost: Sequence[str] = (),
-    reasons: Sequence[str] = ("keeps the asset with the most metadata",),
+    reasons: Sequence[str] = ("keeps the copy with the most metadata",),
     duplicate_id: str | None = None,
 ) -> GroupPlan:
+    members = f.group(*assets, duplicate_id=duplicate_id).assets
+    scored = tuple(planned(a) for a in members)
     immich = keep if immich_keep is None else immich_keep
     return GroupPlan(
-        duplicate_id=duplicate_id or str(uuid.uuid4()),
+        duplicate_id=members[0].duplicate_id or "",
         action=action,
-        keep=(assets[keep].id,),
-        delete=tuple(a.id for i, a in enumerate(assets) if i != keep),
-        immich_keep=(assets[immich].id,),
+        keep=(scored[keep].id,),
+        delete=tuple(a.id for i, a in enumerate(scored) if i != keep),
+        immich_keep=(scored[immich].id,),
         differs_from_immich=immich != keep,
         reasons=tuple(reasons),
         lost_if_resolved=tuple(lost),
-        assets=tuple(assets),
+        assets=scored,
         fingerprint="0" * 64,
     )
 
 
 def plan(groups: Sequence[GroupPlan]) -> Plan:
-    ordered = tuple(sorted(groups, key=lambda g: g.duplicate_id))
     return Plan(
         schema_version=1,
         generated_at="2024-05-01T12:00:00Z",
@@ -96,70 +69,58 @@ def plan(groups: Sequence[GroupPlan]) -> Plan:
                 g.asset(i).asset.file_size or 0 for g in groups if g.action == "resolve" for i in g.delete
             ),
         ),
-        groups=ordered,
+        groups=tuple(sorted(groups, key=lambda g: g.duplicate_id)),
     )
 
 
-RICH = {
-    "date_time_original": "2019-07-14 12:03:11",
-    "time_zone": "Europe/Berlin",
-    "gps": "52.5200, 13.4050",
-    "city": "Berlin",
-    "camera": "Apple iPhone 8",
-    "lens": "iPhone 8 back camera 3.99mm f/1.8",
-    "resolution": "4032×3024",
-    "file_size": "2.1 MiB",
-    "albums": "2 albums",
-    "tags": "Family/Holiday",
-}
-POOR = {"resolution": "4032×3024", "file_size": "1.9 MiB"}
+PLAIN_ID = f.new_id(0xA001)
+DIFFERS_ID = f.new_id(0xB002)
+REVIEW_ID = f.new_id(0xC003)
 
 
 def sample_groups() -> list[GroupPlan]:
     """Three kinds of group a person meets: plain resolve, differs from Immich, needs review."""
     plain = group(
-        [asset("IMG_0001.jpg", RICH), asset("IMG_0001 (1).jpg", POOR)],
-        duplicate_id="aaaa1111-0000-4000-8000-000000000001",
-        reasons=("keeps IMG_0001.jpg: it has the most metadata; Immich would keep the same",),
+        [f.photo("IMG_0001.HEIC"), f.bare("IMG_0001.jpg", file_size=900_000)],
+        duplicate_id=PLAIN_ID,
+        reasons=("keeps IMG_0001.HEIC: most metadata; Immich would keep it too",),
     )
     differs = group(
-        [asset("IMG_0002.jpg", POOR, file_size=3_000_000), asset("IMG_0002-edited.jpg", RICH)],
+        [f.bare("IMG_0002.jpg", file_size=3 * f.MiB), f.photo("IMG_0002.HEIC", albums=("a1", "a2"))],
         keep=1,
         immich_keep=0,
-        duplicate_id="bbbb2222-0000-4000-8000-000000000002",
-        reasons=("Immich keeps the larger file IMG_0002.jpg, which has no GPS, date or camera",),
+        duplicate_id=DIFFERS_ID,
+        reasons=("Immich keeps the larger IMG_0002.jpg, which has no GPS, capture date or camera",),
     )
     review = group(
         [
-            asset("IMG_0003.jpg", RICH),
-            asset("IMG_0003.HEIC", {**POOR, "description": "Grandma's 90th birthday", "rating": "5"}),
+            f.photo("IMG_0003.HEIC"),
+            f.bare("IMG_0003.jpg", description="Grandma's 90th birthday", rating=5),
         ],
         action="review",
         lost=("description", "rating"),
-        duplicate_id="cccc3333-0000-4000-8000-000000000003",
-        reasons=("IMG_0003.HEIC has a description and a rating the keeper lacks",),
+        duplicate_id=REVIEW_ID,
+        reasons=("IMG_0003.jpg has a description and a rating the keeper lacks",),
     )
     return [plain, differs, review]
 
 
 def big_plan(n: int) -> Plan:
-    """``n`` groups of 2–4 assets, mixing resolve, differs and review."""
+    """``n`` groups of 2–4 assets: every 5th differs from Immich, every 5th (offset 2) is review."""
     groups = []
     for i in range(n):
-        size = 2 + i % 3
-        members = [
-            asset(f"IMG_{i:05d}_{k}.jpg", RICH if k == 0 else POOR, asset_id=str(uuid.UUID(int=i * 8 + k)))
-            for k in range(size)
-        ]
         kind = i % 5
+        members = [f.photo(f"IMG_{i:05d}.HEIC")]
+        for k in range(1, 2 + i % 3):
+            extra = {"description": "a caption"} if kind == 2 and k == 1 else {}
+            members.append(f.bare(f"IMG_{i:05d}_{k}.jpg", **extra))
         groups.append(
             group(
                 members,
-                keep=0,
                 immich_keep=1 if kind == 1 else 0,
                 action="review" if kind == 2 else "resolve",
                 lost=("description",) if kind == 2 else (),
-                duplicate_id=str(uuid.UUID(int=(i + 1) << 64)),
+                duplicate_id=f.new_id(0x100000 + i),
             )
         )
     return plan(groups)
