@@ -19,7 +19,7 @@ import attrs
 
 from immich_dedupe.facts import AssetFacts, Group
 
-__all__ = ["MiB", "asset", "bare", "checksum_of", "group", "new_id", "photo", "video"]
+__all__ = ["FACT_FIELDS", "MiB", "asset", "bare", "checksum_of", "group", "new_id", "photo", "video"]
 
 MiB = 1024 * 1024
 
@@ -135,6 +135,30 @@ def group(*assets: AssetFacts, duplicate_id: str | None = None, suggested: Any =
     members = tuple(attrs.evolve(a, duplicate_id=dup) for a in assets)
     return Group(duplicate_id=dup, assets=members, suggested_keep_ids=suggested)
 
+
+# For each named fact (``scoring.FACTS``): fields that make it present on an asset.
+FACT_FIELDS: dict[str, dict[str, Any]] = {
+    "gps": {"latitude": 52.52, "longitude": 13.405},
+    "place": {"city": "Berlin", "country": "Germany"},
+    "time_zone": {"time_zone": "Europe/Berlin"},
+    "capture_date": {"date_time_original": "2023-06-01T08:00:00.000Z"},
+    "camera_make": {"make": "Canon"},
+    "camera_model": {"model": "EOS 5D Mark IV"},
+    "lens": {"lens_model": "EF 50mm f/1.8"},
+    "f_number": {"f_number": 1.8},
+    "exposure_time": {"exposure_time": "1/200"},
+    "iso": {"iso": 100},
+    "focal_length": {"focal_length": 50.0},
+    "pixels": {"width": 4000, "height": 3000},
+    "people": {"people": ("person-1",)},
+    "live_photo": {"live_photo_video_id": "motion-1"},
+    "description": {"description": "Grandma's 80th"},
+    "rating": {"rating": 4},
+    "favorite": {"is_favorite": True},
+    "visibility": {"visibility": "archive"},
+    "albums": {"albums": ("album-1",)},
+    "tags": {"tags": ("family",)},
+}
 
 _EXIF_FIELDS = {
     "file_size",
