@@ -11,37 +11,18 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 
-import attrs
-import httpx
 import pytest
 
 from tests.integration.immich_env import (
+    API_KEY_PERMISSIONS,
     SKIP_REASON,
     ImmichTarget,
+    TestUser,
     docker_unavailable_reason,
     expect,
     external_target,
     immich_containers,
     login,
-)
-
-# Exactly the permissions the README documents for an immich-dedupe API key.
-API_KEY_PERMISSIONS = (
-    "duplicate.read",
-    "duplicate.delete",
-    "asset.read",
-    "asset.download",
-    "asset.delete",
-    "asset.update",
-    "asset.view",
-    "album.read",
-    "albumAsset.create",
-    "tag.read",
-    "tag.asset",
-    "stack.create",
-    "stack.delete",
-    "server.about",
-    "user.read",
 )
 
 
@@ -55,20 +36,6 @@ def immich() -> Iterator[ImmichTarget]:
         pytest.skip(SKIP_REASON)
     with immich_containers() as started:
         yield started
-
-
-@attrs.frozen(kw_only=True)
-class TestUser:
-    __test__ = False  # not a test class, despite the name
-
-    id: str
-    email: str
-    session: httpx.Client  # session token: full access, used to seed data and to check results
-    api_key: str  # the key immich-dedupe runs with (API_KEY_PERMISSIONS only)
-
-    def new_api_key(self, permissions: tuple[str, ...], name: str = "immich-dedupe test") -> str:
-        body = {"name": name, "permissions": list(permissions)}
-        return expect(self.session.post("/api-keys", json=body), 201)["secret"]
 
 
 @pytest.fixture(scope="module")

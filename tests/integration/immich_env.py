@@ -43,6 +43,25 @@ SERVER_PORT = 2283
 
 STARTUP_TIMEOUT = float(os.environ.get("IMMICH_TEST_STARTUP_TIMEOUT", "600"))  # first pull + migrations
 
+# Exactly the permissions the README documents for an immich-dedupe API key.
+API_KEY_PERMISSIONS = (
+    "duplicate.read",
+    "duplicate.delete",
+    "asset.read",
+    "asset.download",
+    "asset.delete",
+    "asset.update",
+    "asset.view",
+    "album.read",
+    "albumAsset.create",
+    "tag.read",
+    "tag.asset",
+    "stack.create",
+    "stack.delete",
+    "server.about",
+    "user.read",
+)
+
 SKIP_REASON = "integration: no Docker engine and no IMMICH_TEST_URL; see README 'Integration tests'"
 
 
@@ -233,3 +252,17 @@ def login(base_url: str, email: str, password: str) -> httpx.Client:
     return httpx.Client(
         base_url=f"{base_url}/api", headers={"Authorization": f"Bearer {token}"}, timeout=60.0
     )
+
+
+@attrs.frozen(kw_only=True)
+class TestUser:
+    __test__ = False  # not a test class, despite the name
+
+    id: str
+    email: str
+    session: httpx.Client  # session token: full access, used to seed data and to check results
+    api_key: str  # the key immich-dedupe runs with (API_KEY_PERMISSIONS only)
+
+    def new_api_key(self, permissions: tuple[str, ...], name: str = "immich-dedupe test") -> str:
+        body = {"name": name, "permissions": list(permissions)}
+        return expect(self.session.post("/api-keys", json=body), 201)["secret"]

@@ -30,9 +30,8 @@ import attrs
 import httpx
 import pytest
 
-from tests.integration.conftest import TestUser
 from tests.integration.images import MAKE, SeedImage, make_pair
-from tests.integration.immich_env import ImmichSetupError, ImmichTarget, expect
+from tests.integration.immich_env import ImmichSetupError, ImmichTarget, TestUser, expect
 
 pytestmark = pytest.mark.integration
 
