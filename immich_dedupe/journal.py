@@ -117,7 +117,10 @@ def _check_event(event: Mapping[str, Any]) -> str | None:
     kind = event.get("type")
     if not isinstance(kind, str) or not kind:
         return "no 'type'"
-    if kind == "backup":
+    if kind == "header":
+        if not isinstance(event.get("plan_digest"), str):
+            return "header without a 'plan_digest'"
+    elif kind == "backup":
         try:
             BackupRecord.from_json(event)
         except ValueError as err:
