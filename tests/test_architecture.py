@@ -15,7 +15,7 @@ PKG = ROOT / "immich_dedupe"
 
 # Modules that must stay pure: no network, no terminal, no generated client.
 PURE = {"facts", "plan", "progress", "errors", "policy", "scoring", "planner", "listing"}
-NETWORK = {"httpx", "immich_client", "httpcore", "urllib3", "requests", "socket"}
+NETWORK = {"httpx", "immich_client", "httpcore", "urllib3", "requests", "http", "aiohttp"}
 
 
 def _imports(path: Path) -> set[str]:
