@@ -163,18 +163,23 @@ def capture_conflict(a: AssetFacts, b: AssetFacts, tolerance_s: float) -> str | 
 
 def plan_group(group: Group, policy: Policy) -> GroupPlan:
     """Score every member, pick the keeper(s), apply the no-loss rule, and explain it."""
-    scored = [_Scored.of(a, policy) for a in group.assets]
-    immich = immich_keep(group)
-    fingerprint = group_fingerprint(group.assets)
     names = _display_names(group.assets)
+    skip = _skip_reason(group, names)
+    # A member listed twice (a malformed listing) is planned once, so the plan stays valid.
+    first: dict[str, AssetFacts] = {}
+    for a in group.assets:
+        first.setdefault(a.id, a)
+    unique = tuple(first.values())
+    scored = [_Scored.of(a, policy) for a in unique]
+    immich = immich_keep(group)
+    fingerprint = group_fingerprint(unique)
     planned = tuple(s.planned for s in scored)
 
-    skip = _skip_reason(group, names)
     if skip is not None:
         return GroupPlan(
             duplicate_id=group.duplicate_id,
             action="skip",
-            keep=tuple(a.id for a in group.assets),
+            keep=tuple(a.id for a in unique),
             delete=(),
             immich_keep=immich,
             differs_from_immich=False,
@@ -239,9 +244,11 @@ def build_plan(
 ) -> Plan:
     """Plan every group. Groups are sorted by duplicate_id (then fingerprint), so the plan
     does not depend on the order the server sent them in; assets keep the server's order.
-    Linear in the number of assets.
+    A group with no assets has nothing to plan and is left out. Linear in the number of assets.
     """
-    plans = sorted((plan_group(g, policy) for g in groups), key=lambda p: (p.duplicate_id, p.fingerprint))
+    plans = sorted(
+        (plan_group(g, policy) for g in groups if g.assets), key=lambda p: (p.duplicate_id, p.fingerprint)
+    )
     counts = {"resolve": 0, "review": 0, "skip": 0}
     n_assets = differs = freed = 0
     for p in plans:
@@ -507,14 +514,21 @@ def _why_better(keeper: _Scored, other: _Scored, policy: Policy, names: dict[str
         return f"it has {_join(shown)} that {on} lacks"
     if fewer:
         return f"its facts weigh more ({keeper.planned.score:g} vs {other.planned.score:g} points)"
-    kp, op = pixel_count(keeper.asset) or 0, pixel_count(other.asset) or 0
-    if kp > op:
-        return f"same facts as {on}, but more pixels ({keeper.facts['pixels']} vs {other.facts['pixels']})"
-    kf, of = file_format(keeper.asset), file_format(other.asset)
-    if kf[1] > of[1]:
-        return f"same facts as {on}, but a camera-original format ({kf[0]} over {of[0]})"
-    ks, os_ = keeper.asset.file_size or 0, other.asset.file_size or 0
-    if ks > os_:
+    # Same weighted facts: the tie-breaker that gained the most points decided.
+    gains = {
+        name: keeper.planned.breakdown.get(name, 0.0) - other.planned.breakdown.get(name, 0.0)
+        for name in ("pixels", "format", "file_size")
+    }
+    decisive = max(gains, key=lambda n: gains[n])
+    if gains[decisive] > 0:
+        if decisive == "pixels":
+            return (
+                f"same facts as {on}, but more pixels ({keeper.facts['pixels']} vs {other.facts['pixels']})"
+            )
+        if decisive == "format":
+            kf, of = file_format(keeper.asset)[0], file_format(other.asset)[0]
+            return f"same facts as {on}, but a camera-original format ({kf} over {of})"
+        ks, os_ = keeper.asset.file_size or 0, other.asset.file_size or 0
         return f"same facts as {on}, but a larger file ({_size(ks)} vs {_size(os_)})"
     return f"same facts and score as {on}; the older file wins the tie"
 
@@ -534,13 +548,13 @@ def _immich_sentence(group: Group, pick: _Scored, names: dict[str, str]) -> str:
 
 def _display_names(assets: Sequence[AssetFacts]) -> dict[str, str]:
     """File names, with a short id added where two members share a name."""
-    counts: dict[str, int] = {}
+    ids_by_name: dict[str, set[str]] = {}
     for a in assets:
-        counts[a.original_file_name] = counts.get(a.original_file_name, 0) + 1
+        ids_by_name.setdefault(a.original_file_name, set()).add(a.id)
     out = {}
     for a in assets:
         name = a.original_file_name or a.id
-        if counts[a.original_file_name] > 1 or not a.original_file_name:
+        if len(ids_by_name[a.original_file_name]) > 1 or not a.original_file_name:
             name = f"{a.original_file_name or 'asset'} ({a.id[:8]})"
         out[a.id] = name
     return out
