@@ -1,0 +1,52 @@
+"""Fixtures shared by every test: the Immich double and a hermetic environment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.fake_immich import FakeImmich
+
+_PROXY_VARS = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
+)
+
+
+@pytest.fixture(autouse=True)
+def _hermetic_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loopback only: no proxy or CA settings from the developer's shell leak into tests."""
+    for name in _PROXY_VARS:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def immich() -> Iterator[FakeImmich]:
+    """A fresh Immich 3.1 double on 127.0.0.1 with a default admin user and a full-access key.
+
+    Fails the test if the double itself hit an internal error (a bug in the double, not a fault).
+    """
+    with FakeImmich() as server:
+        yield server
+        errors = list(server.state.internal_errors)
+    if errors:
+        pytest.fail("the Immich double hit internal errors:\n" + "\n".join(errors), pytrace=False)
+
+
+@pytest.fixture
+def immich_env(immich: FakeImmich, monkeypatch: pytest.MonkeyPatch) -> FakeImmich:
+    """``immich`` plus IMMICH_URL / IMMICH_API_KEY pointing at it."""
+    monkeypatch.setenv("IMMICH_URL", immich.url)
+    monkeypatch.setenv("IMMICH_API_KEY", immich.api_key)
+    return immich
