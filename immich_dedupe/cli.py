@@ -288,12 +288,108 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     raise DedupeError("analyze is not built yet")
 
 
+def _confirm(question: str) -> bool:
+    """Ask on the terminal; anything but yes/y is a no."""
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _require_confirmation_possible(args: argparse.Namespace, what: str) -> None:
+    from immich_dedupe.errors import UsageError
+
+    if not args.yes and not sys.stdin.isatty():
+        raise UsageError(
+            f"refusing to {what} without confirmation: stdin is not a terminal and --yes was not "
+            "given; nothing was done"
+        )
+
+
 def _cmd_execute(args: argparse.Namespace) -> int:
-    raise DedupeError("execute is not built yet")
+    from immich_dedupe.connection import ImmichConnection
+    from immich_dedupe.errors import UsageError
+    from immich_dedupe.execute import ExecuteOptions, ExecutePreview, execute_plan
+    from immich_dedupe.planfile import load_plan
+
+    if not 1 <= args.concurrency <= 32:
+        raise UsageError("--concurrency must be between 1 and 32")
+    if not args.dry_run:
+        _require_confirmation_possible(args, "delete")
+    plan = load_plan(args.plan)  # an invalid plan is refused before any network work
+    settings = _settings(args)
+    options = ExecuteOptions(
+        backup_dir=args.backup_dir,
+        dry_run=args.dry_run,
+        permanent=args.permanent,
+        concurrency=args.concurrency,
+        plan_path=str(args.plan),
+        forbidden=(settings.api_key.reveal(),),
+    )
+
+    def confirm(preview: ExecutePreview) -> bool:
+        print(_redact(preview.to_text()))
+        if not preview.to_act:
+            return True
+        if args.yes:
+            return True
+        where = "permanently delete" if preview.permanent else "move to Immich's trash"
+        return _confirm(f"Back up, verify and {where} {preview.assets_to_delete} assets?")
+
+    progress = RichProgress()
+    try:
+        with ImmichConnection(settings) as conn:
+            report = execute_plan(plan, conn, options, progress=progress, confirm=confirm)
+    finally:
+        progress.close()
+    if report.dry_run:
+        print(_redact(report.preview.to_text()))
+        print("dry run: nothing was downloaded or deleted. Per group:")
+        for g in report.groups:
+            size = f" ({g.bytes_to_download} bytes to download)" if g.bytes_to_download else ""
+            print(_redact(f"  {g.duplicate_id}: {g.status}: {g.reason}{size}"))
+    elif not report.confirmed:
+        print("not confirmed: nothing was downloaded or deleted")
+    else:
+        problems = [g for g in report.groups if not g.complete]
+        for g in problems[:50]:
+            print(_redact(f"  {g.duplicate_id}: {g.status}: {g.reason}"))
+        if len(problems) > 50:
+            print(f"  … and {len(problems) - 50} more (see the report)")
+        print(f"report: {Path(args.backup_dir) / 'report.txt'} (and report.json)")
+    for line in report.summary_lines():
+        print(_redact(line))
+    return report.exit_code
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    raise DedupeError("restore is not built yet")
+    from immich_dedupe.connection import ImmichConnection
+    from immich_dedupe.restore import RestoreReport, restore_from_journal
+
+    _require_confirmation_possible(args, "restore")
+    settings = _settings(args)
+
+    def confirm(preview: RestoreReport) -> bool:
+        print(_redact(preview.to_text()))
+        return args.yes or _confirm(
+            f"Restore {len(preview.with_status('trashed'))} assets from Immich's trash?"
+        )
+
+    progress = RichProgress()
+    try:
+        with ImmichConnection(settings) as conn:
+            report = restore_from_journal(
+                args.backup_dir,
+                conn,
+                progress=progress,
+                confirm=confirm,
+                forbidden=(settings.api_key.reveal(),),
+            )
+    finally:
+        progress.close()
+    print(_redact(report.to_text() if report.confirmed else "not confirmed: nothing was restored"))
+    return report.exit_code
 
 
 def _cmd_show(args: argparse.Namespace) -> int:

@@ -1,0 +1,189 @@
+"""Undo an execute run: bring back from Immich's trash exactly the assets its journal says it trashed.
+
+``restore_from_journal`` reads ``<backup dir>/journal.jsonl`` (under the run lock, so never
+beside a running ``execute``), asks the server about every asset the run moved to the trash,
+and restores those still there with ``POST /trash/restore/assets`` (same ids, so album
+memberships come back with them). Assets that are gone for good — deleted with
+``--permanent``, or purged from the trash since — are listed with the path of their
+verified original in the backup directory, for re-upload.
+
+Batches whose ``done`` never reached the journal (a killed run) are included: whatever of
+them is in the trash was put there by that run. Restoring does not undo the metadata
+Immich merged into the keepers, nor re-create the duplicate group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from immich_dedupe.durable import RunLock
+from immich_dedupe.errors import EXIT_OK, EXIT_PARTIAL, JournalError
+from immich_dedupe.journal import Journal, JournalState
+from immich_dedupe.progress import NullProgress, Progress
+
+if TYPE_CHECKING:
+    from immich_dedupe.connection import ImmichConnection
+
+__all__ = ["RESTORE_BATCH", "RestoreItem", "RestoreReport", "restore_from_journal"]
+
+RESTORE_BATCH = 1000  # ids per POST /trash/restore/assets
+_CHECK_TASK = "Checking the trash"
+
+
+@attrs.frozen(kw_only=True)
+class RestoreItem:
+    asset_id: str
+    duplicate_id: str
+    status: str  # restored | not_in_trash | gone | failed
+    reason: str = ""
+    backup: str | None = None  # absolute path of the verified original, when there is one
+
+
+@attrs.frozen(kw_only=True)
+class RestoreReport:
+    backup_dir: str
+    items: tuple[RestoreItem, ...]
+    confirmed: bool
+
+    def with_status(self, status: str) -> tuple[RestoreItem, ...]:
+        return tuple(i for i in self.items if i.status == status)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every asset the run trashed is out of the trash again."""
+        ok = self.confirmed and all(i.status in ("restored", "not_in_trash") for i in self.items)
+        return EXIT_OK if ok else EXIT_PARTIAL
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "backup_dir": self.backup_dir,
+            "confirmed": self.confirmed,
+            "exit_code": self.exit_code,
+            "items": [attrs.asdict(i) for i in self.items],
+        }
+
+    def to_text(self) -> str:
+        restorable = len(self.with_status("restored")) if self.confirmed else len(self.with_status("trashed"))
+        lines = [
+            f"{'restored' if self.confirmed else 'in the trash, restorable'}: {restorable}; "
+            f"already out of the trash: {len(self.with_status('not_in_trash'))}; "
+            f"cannot be restored: {len(self.with_status('gone')) + len(self.with_status('failed'))}"
+        ]
+        for item in self.items:
+            if item.status in ("gone", "failed"):
+                lines.append(f"  {item.asset_id} (group {item.duplicate_id}): {item.reason}")
+                if item.backup:
+                    lines.append(f"    verified original: {item.backup}")
+        return "\n".join(lines)
+
+
+def _candidates(state: JournalState) -> dict[str, tuple[str, bool]]:
+    """Asset id → (duplicate id, deleted permanently?) for everything the run took away."""
+    out: dict[str, tuple[str, bool]] = {}
+    for intent in state.pending:  # the run died before recording what the server did
+        permanent = bool(intent.get("permanent"))
+        for entry in intent.get("groups") or ():
+            for aid in entry.get("trash") or ():
+                if aid not in state.restored:
+                    out[aid] = (str(entry.get("duplicate_id")), permanent)
+    for gid, ids in state.still_trashed().items():
+        for aid in ids:
+            out[aid] = (gid, False)
+    for gid, ids in state.deleted.items():
+        for aid in ids:
+            out[aid] = (gid, True)
+    return out
+
+
+def restore_from_journal(
+    backup_dir: Path,
+    conn: ImmichConnection,
+    *,
+    progress: Progress | None = None,
+    confirm: Callable[[RestoreReport], bool] | None = None,
+    forbidden: Sequence[str] = (),
+) -> RestoreReport:
+    """Restore from the trash what the execute run recorded in ``backup_dir`` moved there.
+
+    ``confirm`` is shown what would be restored (items
+    with status ``trashed``) and must return True to proceed (None: proceed). Raises
+    ``JournalError`` when there is no usable journal, ``AuthError`` without ``asset.read`` and
+    ``asset.delete``.
+    """
+    progress = progress or NullProgress()
+    root = Path(backup_dir).expanduser()
+    if not root.is_dir():
+        raise JournalError(f"{root} is not a directory: give the --backup-dir of an execute run")
+    with RunLock(root, on_break=progress.note), Journal.open(root, None, forbidden=forbidden) as journal:
+        state = journal.state()
+        wanted = _candidates(state)
+        conn.preflight(required=("asset.read", "asset.delete"))
+        items = _check(conn, root, state, wanted, progress)
+        preview = RestoreReport(backup_dir=str(root), items=tuple(items.values()), confirmed=False)
+        to_restore = [i.asset_id for i in items.values() if i.status == "trashed"]
+        if not to_restore or (confirm is not None and not confirm(preview)):
+            confirmed = not to_restore
+            return attrs.evolve(preview, confirmed=confirmed)
+        progress.start("Restoring", total=len(to_restore))
+        try:
+            for start in range(0, len(to_restore), RESTORE_BATCH):
+                batch = to_restore[start : start + RESTORE_BATCH]
+                conn.restore_assets(batch)
+                journal.append({"type": "restore", "asset_ids": batch})
+                progress.advance("Restoring", len(batch))
+        finally:
+            progress.finish("Restoring")
+        for aid in to_restore:  # confirm with the server rather than trust a count
+            got = conn.get_asset(aid)
+            old = items[aid]
+            if got is not None and not got[0].is_trashed:
+                items[aid] = attrs.evolve(old, status="restored", reason="")
+            else:
+                items[aid] = attrs.evolve(
+                    old, status="failed", reason="the server did not take it out of the trash"
+                )
+        return RestoreReport(backup_dir=str(root), items=tuple(items.values()), confirmed=True)
+
+
+def _check(
+    conn: ImmichConnection,
+    root: Path,
+    state: JournalState,
+    wanted: Mapping[str, tuple[str, bool]],
+    progress: Progress,
+) -> dict[str, RestoreItem]:
+    items: dict[str, RestoreItem] = {}
+    progress.start(_CHECK_TASK, total=len(wanted))
+    try:
+        for aid, (gid, permanent) in wanted.items():
+            record = state.backups.get(aid)
+            backup = str(root.joinpath(*record.path.split("/"))) if record else None
+            got = conn.get_asset(aid)
+            if got is None:
+                why = "deleted permanently (--permanent)" if permanent else "no longer in the trash"
+                item = RestoreItem(
+                    asset_id=aid,
+                    duplicate_id=gid,
+                    status="gone",
+                    reason=f"{why}: not found on the server",
+                    backup=backup,
+                )
+            elif got[0].is_trashed:
+                item = RestoreItem(asset_id=aid, duplicate_id=gid, status="trashed", backup=backup)
+            else:
+                item = RestoreItem(
+                    asset_id=aid,
+                    duplicate_id=gid,
+                    status="not_in_trash",
+                    reason="already out of the trash",
+                    backup=backup,
+                )
+            items[aid] = item
+            progress.advance(_CHECK_TASK)
+    finally:
+        progress.finish(_CHECK_TASK)
+    return items
