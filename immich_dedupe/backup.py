@@ -21,6 +21,9 @@ by design upstream), so for them we check the size (Content-Length and
 of the file, which is cheaper and safer than a fresh download, and catches bytes changed or
 truncated after the fact.
 
+A store may be shared by worker threads: ``save`` reserves its target name, so two assets with
+the same file name never write to one path, and saves of one asset are serialised.
+
 Sidecars hold the asset's metadata exactly as Immich returned it (the caller's raw JSON), and
 never settings or credentials; values the caller declares ``forbidden`` (the API key) are
 refused before anything is written.
@@ -37,6 +40,7 @@ import json
 import re
 import secrets
 import shutil
+import threading
 import time
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping
@@ -217,6 +221,10 @@ class BackupStore:
                 "choose a writable --backup-dir"
             ) from err
         self.root = root.resolve()
+        # Saves may run in worker threads: slot choice is serialised, slots are reserved.
+        self._lock = threading.Lock()
+        self._reserved: dict[str, str] = {}  # case-folded relative path → asset id saving there
+        self._asset_locks: dict[str, threading.Lock] = {}
 
     # -- queries -----------------------------------------------------------------------
 
@@ -277,7 +285,20 @@ class BackupStore:
                 f"cannot verify a backup of {label}: Immich reported no usable checksum "
                 f"({asset.checksum!r}); nothing was deleted"
             )
-        rel = self._slot_for(asset)
+        with self._asset_lock(asset.id), self._reserve_slot(asset) as rel:
+            return self._save_into(rel, asset, raw_metadata, chunks, expected_size, expected_sha1, label)
+
+    def _save_into(
+        self,
+        rel: PurePosixPath,
+        asset: AssetFacts,
+        raw_metadata: Mapping[str, Any],
+        chunks: Iterable[bytes],
+        expected_size: int | None,
+        expected_sha1: bytes | None,
+        label: str,
+    ) -> BackupRecord:
+        library = asset.library_id is not None
         dest = self._inside(rel)
         sidecar_path = dest.with_name(dest.name + ".json")
         tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.part")
@@ -408,21 +429,48 @@ class BackupStore:
             folder / safe_file_name(base, asset.id, suffix=f"_{sid}"),
         ]
 
+    @contextlib.contextmanager
+    def _asset_lock(self, asset_id: str) -> Iterator[None]:
+        """Saves of one asset run one at a time (worker threads may race on a retry)."""
+        with self._lock:
+            lock = self._asset_locks.setdefault(asset_id, threading.Lock())
+        with lock:
+            yield
+
+    @contextlib.contextmanager
+    def _reserve_slot(self, asset: AssetFacts) -> Iterator[PurePosixPath]:
+        """Choose this asset's slot and hold it until the save ends, so that a concurrent save
+        of another asset with the same name cannot pick it (and overwrite our bytes) meanwhile.
+        Keys are case-folded: the backup may live on a case-insensitive filesystem."""
+        with self._lock:
+            rel = self._slot_for(asset)
+            key = rel.as_posix().casefold()
+            self._reserved[key] = asset.id
+        try:
+            yield rel
+        finally:
+            with self._lock:
+                self._reserved.pop(key, None)
+
     def _slot_for(self, asset: AssetFacts) -> PurePosixPath:
         """The candidate to write: one already holding this asset's sidecar, else a free one.
 
-        A name whose sidecar belongs to another asset (or is unreadable) is taken; a data file
-        without a sidecar is an uncommitted leftover and may be overwritten.
+        A name whose sidecar belongs to another asset (or is unreadable), or that another save
+        has reserved, is taken; a data file without a sidecar is an uncommitted leftover and
+        may be overwritten. Call with ``self._lock`` held.
         """
         candidates = self._candidates(asset)
-        owners = []
+        owners: list[str | None] = []
         for rel in candidates:
+            reserved = self._reserved.get(rel.as_posix().casefold())
             sidecar_path = self._inside(rel.with_name(rel.name + ".json"))
-            if not sidecar_path.exists():
+            if reserved is not None:
+                owners.append(reserved)
+            elif not sidecar_path.exists():
                 owners.append(None)
-                continue
-            sidecar = self._read_sidecar(self._inside(rel))
-            owners.append(sidecar.get("asset_id") if sidecar else "<unreadable>")
+            else:
+                sidecar = self._read_sidecar(self._inside(rel))
+                owners.append(sidecar.get("asset_id") if sidecar else "<unreadable>")
         for rel, owner in zip(candidates, owners, strict=True):
             if owner == asset.id:
                 return rel

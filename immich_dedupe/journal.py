@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
@@ -133,7 +134,8 @@ def _check_event(event: Mapping[str, Any]) -> str | None:
             if value is None:
                 continue
             if not isinstance(value, Mapping) or not all(
-                isinstance(ids, list) and all(isinstance(i, str) for i in ids) for ids in value.values()
+                isinstance(ids, list | tuple) and all(isinstance(i, str) for i in ids)
+                for ids in value.values()
             ):
                 return f"'{key}' must map duplicate ids to lists of asset ids"
     elif kind == "group":
@@ -143,7 +145,7 @@ def _check_event(event: Mapping[str, Any]) -> str | None:
             return f"group status must be one of {', '.join(GROUP_STATUSES)}"
     elif kind == "restore":
         ids = event.get("asset_ids")
-        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        if not isinstance(ids, list | tuple) or not all(isinstance(i, str) for i in ids):
             return "restore event without a list of 'asset_ids'"
     return None
 
@@ -260,7 +262,10 @@ def _encode(event: Mapping[str, Any]) -> bytes:
 
 
 class Journal:
-    """An open journal; append with ``append``. Take the ``RunLock`` before opening one."""
+    """An open journal; append with ``append`` (safe from several threads).
+
+    Take the ``RunLock`` before opening one: two processes must never append to one journal.
+    """
 
     def __init__(
         self,
@@ -278,6 +283,7 @@ class Journal:
         self._events = events
         self.torn_bytes = torn_bytes  # a torn tail that was truncated away on open (0 normally)
         self._forbidden = forbidden
+        self._lock = threading.Lock()
 
     @classmethod
     def open(
@@ -375,8 +381,9 @@ class Journal:
         if problem is not None:
             raise ValueError(f"not a valid journal event: {problem}")
         record = json.loads(_encode(event))  # what a replay will see
-        self._write(record)
-        self._events.append(record)
+        with self._lock:  # one line at a time, in the order of self._events
+            self._write(record)
+            self._events.append(record)
 
     def close(self) -> None:
         self._file.close()

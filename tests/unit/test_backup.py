@@ -9,7 +9,9 @@ import io
 import json
 import os
 import stat
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -569,3 +571,38 @@ def test_nothing_the_store_writes_contains_the_api_key(tmp_path: Path) -> None:
     for path in store.root.rglob("*"):
         if path.is_file():
             assert SENTINEL_KEY.encode() not in path.read_bytes()
+
+
+# -- worker threads ---------------------------------------------------------------------
+
+
+def test_concurrent_saves_of_same_named_assets_never_share_a_file(store: BackupStore) -> None:
+    """Downloads run in worker threads; all reach the same name at once, then commit."""
+    n = 6
+    barrier = threading.Barrier(n, timeout=30)
+    payloads = [PHOTO + bytes([i]) * (i + 1) for i in range(n)]
+    assets = [asset(p, id=f"ab{i:02d}0000-0000-0000-0000-00000000000{i}") for i, p in enumerate(payloads)]
+
+    def body(data: bytes) -> Iterator[bytes]:
+        yield data[:100]
+        barrier.wait()  # every save has chosen its name and is mid-write
+        yield data[100:]
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        futures = [pool.submit(store.save, a, raw(a), body(p)) for a, p in zip(assets, payloads, strict=True)]
+        records = [f.result() for f in futures]
+
+    assert len({r.path for r in records}) == n
+    for a, p, r in zip(assets, payloads, records, strict=True):
+        assert store.path_of(r).read_bytes() == p
+        assert store.find(a) == r
+    assert len(all_files(store.root)) == 2 * n
+
+
+def test_concurrent_saves_of_one_asset_leave_one_good_backup(store: BackupStore) -> None:
+    a = asset()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        records = list(pool.map(lambda _: store.save(a, raw(a), chunks(PHOTO, 997)), range(8)))
+    assert {r.path for r in records} == {"originals/ab/IMG_1234.HEIC"}
+    assert store.find(a) == records[-1]
+    assert all_files(store.root) == ["originals/ab/IMG_1234.HEIC", "originals/ab/IMG_1234.HEIC.json"]

@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -325,3 +326,17 @@ def test_an_asset_trashed_again_after_a_restore_is_trashed(tmp_path: Path) -> No
         ],
     )
     assert read_journal(tmp_path).state().still_trashed() == {"g1": ("a1",)}
+
+
+def test_appends_from_several_threads_are_whole_lines(tmp_path: Path) -> None:
+    with Journal.open(tmp_path, DIGEST) as journal, ThreadPoolExecutor(max_workers=4) as pool:
+        list(
+            pool.map(
+                lambda i: journal.append({"type": "group", "duplicate_id": f"g{i}", "status": "done"}),
+                range(40),
+            )
+        )
+        in_memory = list(journal.events)
+    replayed = list(read_journal(tmp_path).events)
+    assert replayed == in_memory
+    assert sorted(e["duplicate_id"] for e in replayed) == sorted(f"g{i}" for i in range(40))
