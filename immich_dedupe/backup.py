@@ -276,6 +276,9 @@ class BackupStore:
         ``ChecksumMismatch`` (size or SHA-1 wrong; nothing kept), ``BackupError`` (disk
         errors; nothing kept), or whatever the chunk iterator raises (a cut connection;
         nothing kept). Never leaves a ``.part`` file behind.
+
+        Call ``find`` first: a save replaces this asset's earlier backup (same name) in place,
+        withdrawing its sidecar before the new bytes land.
         """
         library = asset.library_id is not None
         expected_sha1 = None if library else _expected_sha1(asset.checksum)

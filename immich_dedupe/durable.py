@@ -34,7 +34,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, BinaryIO
 
-from immich_dedupe.errors import AlreadyRunning
+from immich_dedupe.errors import AlreadyRunning, JournalError
 
 __all__ = [
     "HashingWriter",
@@ -242,6 +242,8 @@ class RunLock:
     * otherwise ``AlreadyRunning`` names the host and pid, and the lock file to delete if the
       user knows that run is gone (a lock from another host cannot be checked from here).
 
+    A directory where the lock file cannot be created raises ``JournalError``.
+
     On exit the lock file is removed, but only if it is still ours.
     """
 
@@ -270,7 +272,11 @@ class RunLock:
         }
         data = json.dumps(content, sort_keys=True).encode() + b"\n"
         for _attempt in range(3):
-            if self._create(data):
+            try:
+                created = self._create(data)
+            except OSError as err:
+                raise JournalError(f"cannot create the lock file {self.path}: {err.strerror or err}") from err
+            if created:
                 self._token = token
                 return
             holder = self._read_holder()

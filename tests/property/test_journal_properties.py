@@ -69,7 +69,7 @@ def _write(root: Path, evs: list[dict[str, Any]]) -> bytes:
     return (root / JOURNAL_NAME).read_bytes()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=35, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(events, max_size=8))
 def test_truncation_at_every_byte_replays_a_prefix(evs: list[dict[str, Any]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:

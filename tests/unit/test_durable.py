@@ -26,7 +26,7 @@ from immich_dedupe.durable import (
     open_exclusive,
     safe_unlink,
 )
-from immich_dedupe.errors import AlreadyRunning
+from immich_dedupe.errors import AlreadyRunning, JournalError
 
 
 def _leftovers(directory: Path, keep: set[str]) -> list[str]:
@@ -395,3 +395,21 @@ def test_run_lock_held_by_a_killed_process_is_broken(tmp_path: Path) -> None:
     with RunLock(tmp_path) as lock:
         assert lock.broken_stale is not None
         assert f"pid {proc.pid}" in lock.broken_stale
+
+
+def test_run_lock_works_where_hard_links_are_not_supported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(durable.os, "link", _fail(errno.EPERM))  # e.g. FAT, some FUSE/SMB mounts
+    with RunLock(tmp_path):
+        with pytest.raises(AlreadyRunning):
+            RunLock(tmp_path).acquire()
+        assert json.loads((tmp_path / RunLock.LOCK_NAME).read_text())["pid"] == os.getpid()
+    assert _leftovers(tmp_path, set()) == []
+
+
+def test_run_lock_in_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(JournalError) as info:
+        RunLock(tmp_path / "missing").acquire()
+    assert not isinstance(info.value, AlreadyRunning)
+    assert "cannot create the lock file" in str(info.value)
