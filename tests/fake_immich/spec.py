@@ -29,6 +29,8 @@ __all__ = [
     "Spec",
     "load_spec",
     "spec_path",
+    "convert_components",
+    "is_uuid_v4",
     "to_json_schema",
 ]
 
@@ -93,12 +95,19 @@ def _convert(node: Any) -> Any:
     return out
 
 
-def to_json_schema(schema: Mapping[str, Any], components: Mapping[str, Any]) -> dict[str, Any]:
-    """One self-contained Draft 2020-12 schema: ``schema`` plus every component under ``$defs``."""
+def convert_components(components: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: _convert(s) for name, s in components.items()}
+
+
+def to_json_schema(
+    schema: Mapping[str, Any], components: Mapping[str, Any], *, converted: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """One self-contained Draft 2020-12 schema: ``schema`` plus every component under ``$defs``
+    (pass ``converted`` = ``convert_components(components)`` to reuse a conversion)."""
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         **_convert(dict(schema)),
-        "$defs": {name: _convert(s) for name, s in components.items()},
+        "$defs": dict(converted) if converted is not None else convert_components(components),
     }
 
 
@@ -144,6 +153,7 @@ class Spec:
                         method.upper(), template, op
                     )
         self._validators: dict[int, jsonschema.protocols.Validator] = {}
+        self._converted: dict[str, Any] | None = None
 
     def _operation(self, method: str, template: str, op: Mapping[str, Any]) -> Operation:
         request_schema = None
@@ -176,7 +186,9 @@ class Spec:
         key = id(schema)
         found = self._validators.get(key)
         if found is None:
-            full = to_json_schema(schema, self.components)
+            if self._converted is None:
+                self._converted = convert_components(self.components)
+            full = to_json_schema(schema, self.components, converted=self._converted)
             found = jsonschema.Draft202012Validator(full, format_checker=_FORMATS)
             self._validators[key] = found
         return found
