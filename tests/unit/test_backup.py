@@ -606,3 +606,16 @@ def test_concurrent_saves_of_one_asset_leave_one_good_backup(store: BackupStore)
     assert {r.path for r in records} == {"originals/ab/IMG_1234.HEIC"}
     assert store.find(a) == records[-1]
     assert all_files(store.root) == ["originals/ab/IMG_1234.HEIC", "originals/ab/IMG_1234.HEIC.json"]
+
+
+def test_the_storage_layer_cannot_reach_the_settings_that_hold_the_api_key() -> None:
+    """backup/journal/durable write what callers pass; they never import settings."""
+    import ast
+
+    package = Path(backup_mod.__file__).parent
+    for name in ("backup.py", "journal.py", "durable.py"):
+        tree = ast.parse((package / name).read_text(encoding="utf-8"))
+        imported = {
+            node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+        } | {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        assert not any("settings" in module or "connection" in module for module in imported), name
