@@ -393,11 +393,67 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    raise DedupeError("show is not built yet")
+    from rich.console import Console
+
+    from immich_dedupe import show, triage
+    from immich_dedupe.planfile import load_plan
+
+    plan = load_plan(args.plan)
+    console = Console(highlight=False)
+    if not console.is_terminal and not os.environ.get("COLUMNS"):
+        console = Console(highlight=False, width=100)  # piped: a readable width, no colour
+    if args.group_id:
+        renderable = show.render_group(triage.find_group(plan.groups, args.group_id), width=console.width)
+    else:
+        renderable = show.render_overview(plan, only=args.only, width=console.width)
+    if console.is_terminal:
+        # -R keeps colours, -F quits at once when it fits one screen, -X leaves it on screen.
+        os.environ.setdefault("LESS", "-FRX")
+        with console.pager(styles=True):
+            console.print(renderable)
+    else:
+        console.print(renderable)
+    return 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    raise DedupeError("report is not built yet")
+    from immich_dedupe import report, triage
+    from immich_dedupe.planfile import load_plan
+
+    plan = load_plan(args.plan)
+    thumbnails = None
+    if args.thumbnails:
+        from immich_dedupe.connection import ImmichConnection
+
+        settings = _settings(args)
+        progress = RichProgress()
+        try:
+            with ImmichConnection(settings) as conn:
+                conn.preflight(required=("asset.view",))
+                for warning in conn.warnings:
+                    progress.note(f"immich-dedupe: warning: {warning}")
+                if plan.server is not None and plan.server.url != settings.base_url:
+                    progress.note(
+                        f"immich-dedupe: warning: the plan was made on {plan.server.url}; "
+                        f"thumbnails come from {settings.base_url}"
+                    )
+                ids = [a.id for g in plan.groups for a in g.assets]
+                thumbnails = report.fetch_thumbnails(ids, conn.get_thumbnail, progress=progress)
+        finally:
+            progress.close()
+        if thumbnails.failed:
+            why = " (the server stopped answering)" if thumbnails.stopped_early else ""
+            progress.note(
+                f"immich-dedupe: {len(thumbnails.failed)} of {len(ids)} thumbnails could not be "
+                f"fetched{why}; the report shows a placeholder for each"
+            )
+    size = report.write_report(plan, args.output, thumbnails=thumbnails)
+    s = plan.summary
+    print(
+        f"wrote {args.output} ({triage.human_bytes(size)}): {s.groups} groups, {s.review} need review, "
+        f"{s.differs_from_immich} differ from Immich's pick; open it in a browser (works offline)"
+    )
+    return 0
 
 
 # --------------------------------------------------------------------------- entry point

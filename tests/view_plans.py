@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from immich_dedupe.facts import AssetFacts
 from immich_dedupe.plan import GroupPlan, Plan, PlannedAsset, PlanServer, Summary
+from immich_dedupe.planfile import group_fingerprint
 from immich_dedupe.policy import load_policy
 from immich_dedupe.scoring import fact_values, score_asset
 from tests import factories as f
@@ -46,7 +47,7 @@ def group(
         reasons=tuple(reasons),
         lost_if_resolved=tuple(lost),
         assets=scored,
-        fingerprint="0" * 64,
+        fingerprint=group_fingerprint(scored),
     )
 
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+from pathlib import Path
 
 import attrs
 import pytest
 from rich.console import Console, RenderableType
 
 from immich_dedupe import show
+from immich_dedupe.cli import main
+from immich_dedupe.errors import PlanError
+from immich_dedupe.planfile import write_plan
 from tests import factories as f
 from tests import view_plans as vp
 
@@ -141,3 +146,74 @@ def test_group_with_a_skip_action_and_untouched_members_renders() -> None:
     g = attrs.evolve(g, delete=())
     out = render(show.render_group(g))
     assert "SKIP" in out and "untouched" in out
+
+
+# --------------------------------------------------------------------------- the command
+
+
+@pytest.fixture
+def plan_file(tmp_path: Path) -> Path:
+    path = tmp_path / "plan.json"
+    write_plan(vp.plan(vp.sample_groups()), path)
+    return path
+
+
+def test_show_command_prints_the_overview_plainly_when_piped(
+    plan_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)
+    assert main(["show", str(plan_file)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert [line[:8] for line in out.splitlines() if line.startswith("0000")] == [
+        "0000c003",
+        "0000b002",
+        "0000a001",
+    ]
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_show_command_with_a_prefix_shows_that_group(
+    plan_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["show", str(plan_file), "0000c"]) == 0
+    out = capsys.readouterr().out
+    assert f"group {vp.REVIEW_ID}  REVIEW" in out
+    assert "! Grandma's 90th birthday" in out
+
+
+def test_show_command_only_review(plan_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", str(plan_file), "--only", "review"]) == 0
+    out = capsys.readouterr().out
+    assert [line[:8] for line in out.splitlines() if line.startswith("0000")] == ["0000c003"]
+
+
+def test_show_command_ambiguous_prefix_is_a_usage_error_listing_matches(
+    plan_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["show", str(plan_file), "0000"]) == 2
+    err = capsys.readouterr().err
+    assert "ambiguous" in err and vp.PLAIN_ID in err and vp.REVIEW_ID in err
+    assert main(["show", str(plan_file), "beef"]) == 2
+    assert "no group id starts with 'beef'" in capsys.readouterr().err
+
+
+def test_show_command_on_a_missing_plan_is_a_plan_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["show", str(tmp_path / "nope.json")]) == PlanError.exit_code
+    assert "nope.json" in capsys.readouterr().err
+
+
+def test_show_command_pages_on_a_terminal(
+    plan_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paged: list[str] = []
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich then treats stdout as a terminal
+    monkeypatch.delenv("LESS", raising=False)
+    monkeypatch.setattr("pydoc.pager", paged.append)
+    assert main(["show", str(plan_file)]) == 0
+    assert capsys.readouterr().out == ""
+    (text,) = paged
+    assert "0000c003" in text and "\x1b[" in text  # colours kept for `less -R`
+    assert os.environ["LESS"] == "-FRX"
