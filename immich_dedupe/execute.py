@@ -100,7 +100,7 @@ class ExecuteOptions:
     concurrency: int = 4  # parallel downloads
     batch_groups: int = 100  # groups per write request (budget: <= 0.02 writes per deleted asset)
     download_attempts: int = 3  # a cut-off or corrupted download is restarted this many times in all
-    retry_backoff: float = 1.0  # seconds before the second attempt, doubling after
+    retry_backoff: float = 0.5  # seconds before the second attempt, doubling after
     space_margin: int = 64 * _MIB  # free space kept on top of the bytes to download (plus 5 %)
     plan_path: str | None = None  # recorded in the journal header
     forbidden: tuple[str, ...] = attrs.field(default=(), repr=False)  # the API key: never written
