@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from tests.fake_immich import FakeImmich
@@ -50,3 +51,11 @@ def immich_env(immich: FakeImmich, monkeypatch: pytest.MonkeyPatch) -> FakeImmic
     monkeypatch.setenv("IMMICH_URL", immich.url)
     monkeypatch.setenv("IMMICH_API_KEY", immich.api_key)
     return immich
+
+
+@pytest.fixture
+def immich_http(immich: FakeImmich) -> Iterator[httpx.Client]:
+    """A plain httpx client for the double's ``/api`` with the full-access key (for tests that
+    talk HTTP directly rather than through ``immich_dedupe.connection``)."""
+    with httpx.Client(base_url=immich.api_url, headers={"x-api-key": immich.api_key}, timeout=30) as client:
+        yield client

@@ -74,7 +74,9 @@ class FakeImmich:
     def start(self, port: int = 0, host: str = "127.0.0.1") -> FakeImmich:
         self.faults.released.clear()
         self._httpd = _HTTPServer((host, port), _Handler, self)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-immich", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-immich", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -289,6 +291,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     server: _HTTPServer
     server_version = "fake-immich"
     sys_version = ""
+    _written = 0  # body bytes written for the current response
 
     def setup(self) -> None:
         super().setup()
@@ -389,9 +392,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             response = app.error_response(ApiError(500, "Internal server error"), cid)
         slow = app.faults.take("slow", method, path)
         cut = app.faults.take("cut", method, path)
-        written = 0
+        self._written = 0
         try:
-            written = self._send(response, cid, method == "HEAD", slow, cut)
+            self._send(response, cid, method == "HEAD", slow, cut)
         except _ConnectionCut:
             self.close_connection = True
             with contextlib.suppress(OSError):
@@ -406,7 +409,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                     query=split.query,
                     status=response.status,
                     request_bytes=len(body),
-                    response_bytes=written,
+                    response_bytes=self._written,
                     template=template,
                     started=started,
                     json=parsed,
@@ -473,6 +476,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _write(self, piece: bytes, chunked: bool) -> None:
         if not piece:
             return
+        self._written += len(piece)
         if chunked:
             self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
         else:
