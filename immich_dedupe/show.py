@@ -44,8 +44,8 @@ def render_summary(plan: Plan) -> Text:
     text.append(" · ")
     text.append(f"review {s.review}", style=_ACTION_STYLE["review"] if s.review else "")
     text.append(f" · skip {s.skip} · ")
-    text.append(f"{s.differs_from_immich} differ from Immich's pick", style=_IMMICH_STYLE)
-    text.append(f" · frees {triage.human_bytes(s.bytes_freed)}")
+    text.append(f"{s.differs_from_immich} differ from Immich", style=_IMMICH_STYLE)
+    text.append(" · frees " + triage.human_bytes(s.bytes_freed).replace(" ", "\u00a0"))
     return text
 
 
@@ -57,6 +57,10 @@ def _names(group: GroupPlan, ids: tuple[str, ...]) -> str:
 def _overview_note(group: GroupPlan) -> Text:
     if group.action == "review" and group.lost_if_resolved:
         return Text("would lose: " + ", ".join(triage.lost_labels(group)), style="yellow")
+    if group.differs_from_immich:
+        extra = triage.extra_over_immich(group)
+        if extra:
+            return Text("ours adds: " + ", ".join(extra), style=_IMMICH_STYLE)
     if group.reasons:
         return Text(triage.printable(group.reasons[0]))
     return Text("")
@@ -210,8 +214,12 @@ def render_group(group: GroupPlan, *, width: int = 100) -> RenderableType:
 
     if group.reasons:
         lines.append(Text("why:", style="bold"))
+        why = Table.grid(padding=(0, 1))
+        why.add_column(no_wrap=True)
+        why.add_column(ratio=1)
         for reason in group.reasons:
-            lines.append(Text("  • " + triage.printable(reason)))
+            why.add_row("  •", Text(triage.printable(reason)))
+        lines.append(why)
     legend = Text("+n points (where they differ) · ", style="dim")
     legend.append("! red", style=_LOST_STYLE)
     legend.append(": lost by a deletion, no keeper has it · dim: same everywhere", style="dim")

@@ -15,7 +15,7 @@ import attrs
 
 from immich_dedupe.errors import UsageError
 from immich_dedupe.plan import GroupPlan, PlannedAsset
-from immich_dedupe.scoring import LABELS
+from immich_dedupe.scoring import FACTS, LABELS
 
 __all__ = [
     "FILTERS",
@@ -24,6 +24,7 @@ __all__ = [
     "attention_key",
     "display_name",
     "fact_rows",
+    "extra_over_immich",
     "find_group",
     "format_points",
     "human_bytes",
@@ -251,6 +252,20 @@ class FactRow:
         return len(set(self.values)) > 1
 
 
+_FACT_ORDER = {name: n for n, name in enumerate(FACTS)}
+
+
+def extra_over_immich(group: GroupPlan) -> list[str]:
+    """Labels of facts our keeper has and Immich's pick lacks: why the picks differ, in brief."""
+    ours = [a for a in group.assets if a.id in group.keep]
+    theirs = [a for a in group.assets if a.id in group.immich_keep]
+    if not ours or not theirs:
+        return []
+    names = dict.fromkeys(n for a in ours for n, v in a.facts.items() if v is not None)
+    extra = [n for n in names if all(t.facts.get(n) is None for t in theirs)]
+    return [label(n) for n in sorted(extra, key=lambda n: _FACT_ORDER.get(n, len(FACTS)))]
+
+
 def fact_rows(group: GroupPlan, *, include_empty: bool = False) -> list[FactRow]:
     """The rows of a group's side-by-side, facts first (in the planner's order), tie-breakers after.
 
@@ -263,6 +278,9 @@ def fact_rows(group: GroupPlan, *, include_empty: bool = False) -> list[FactRow]
     for a in group.assets:
         for name in a.breakdown:
             names.setdefault(name, False)
+    # A plan file keeps facts in sorted key order; show them in the scorer's order (place by
+    # GPS, camera model by make), facts it does not know after, tie-breakers last.
+    names = dict(sorted(names.items(), key=lambda item: (not item[1], _FACT_ORDER.get(item[0], len(FACTS)))))
     lost_names = lost_fact_names(group)
     keepers = [a for a in group.assets if a.id in group.keep]
     rows = []

@@ -48,6 +48,7 @@ def test_overview_lists_review_then_differs_then_the_rest() -> None:
     assert [r[:8] for r in rows] == ["0000c003", "0000b002", "0000a001"]
     assert "would lose: description, rating" in rows[0]
     assert "IMG_0002.jpg" in rows[1]  # Immich's pick, shown because it differs
+    assert "ours adds: GPS, place" in rows[1]
     assert "same" in rows[2]
 
 

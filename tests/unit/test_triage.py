@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from immich_dedupe import triage
 from immich_dedupe.errors import UsageError
+from immich_dedupe.planfile import load_plan, write_plan
+from immich_dedupe.scoring import FACTS
 from tests import factories as f
 from tests import view_plans as vp
 
@@ -144,3 +148,20 @@ def test_unique_prefix_len_tells_every_id_apart() -> None:
     assert n == 10
     assert len({i[:n] for i in ids}) == 3
     assert triage.unique_prefix_len(["a1", "b2"]) == 8
+
+
+def test_rows_follow_the_scorers_order_even_after_a_plan_file_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    write_plan(vp.plan([vp.sample_groups()[0]]), path)
+    (g,) = load_plan(path).groups
+    names = [r.name for r in triage.fact_rows(g) if r.is_fact]
+    assert names == [n for n in FACTS if n in names]
+    assert names[:4] == ["gps", "place", "time_zone", "capture_date"]
+
+
+def test_extra_over_immich_names_what_our_keeper_adds() -> None:
+    differs = vp.sample_groups()[1]
+    extra = triage.extra_over_immich(differs)
+    assert extra[:3] == ["GPS", "place", "time zone"]
+    assert "albums" in extra and "pixels" not in extra  # both copies have pixels
+    assert triage.extra_over_immich(vp.sample_groups()[0]) == []  # same pick: nothing to add
