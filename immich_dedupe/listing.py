@@ -227,14 +227,11 @@ def _json_type(v: Any) -> str:
 
 
 def _js_truthy(v: Any) -> bool:
-    """JavaScript truthiness, as Immich counts ``exifInfo`` values (``{}``/``[]`` are truthy)."""
-    if v is None or v is False:
-        return False
-    if isinstance(v, int | float) and not isinstance(v, bool):
-        return v != 0 and not (isinstance(v, float) and math.isnan(v))
-    if isinstance(v, str):
-        return v != ""
-    return True
+    """JavaScript truthiness, as Immich counts ``exifInfo`` values (``{}``/``[]`` are truthy).
+
+    ``v == 0`` covers 0, 0.0 and False; JSON has no NaN, the one other falsy number.
+    """
+    return not (v is None or v == 0 or v == "")
 
 
 @attrs.define
