@@ -180,7 +180,7 @@ def _thumbs_html(group: GroupPlan, thumbnails: Thumbnails) -> str:
             img = '<div class="ph">no thumbnail</div>'
         figures.append(
             f"<figure{' class=k' if m.keep else ''}>{img}<figcaption>{_marks_html(group, a.id)}"
-            f"{_e(triage.display_name(a))}</figcaption></figure>"
+            f"{_e(triage.display_name(a))} <small>{_e(a.id[:8])}</small></figcaption></figure>"
         )
     return f'<div class="thumbs">{"".join(figures)}</div>'
 
