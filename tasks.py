@@ -47,5 +47,35 @@ def test(c: Context, args: str = "") -> None:
 
 
 # --- bench -------------------------------------------------------------------------------------
-# The `bench` task (benchmarks/) is added here by the benchmarks owner.
+@task(
+    help={
+        "quick": "analyze at 2,000 groups only (skip 50,000)",
+        "only": "comma-separated suites: startup,analyze,execute (default: all)",
+        "repeat": "repeats of analyze and execute (default: 3)",
+        "exec_groups": "groups for the execute benchmark (default: 2000)",
+        "original_size": "typical original size in bytes for execute (default: 2 MiB)",
+        "output": "Markdown file to rewrite (default: docs/benchmarks.md)",
+    }
+)
+def bench(
+    c: Context,
+    quick: bool = False,
+    only: str = "",
+    repeat: int = 3,
+    exec_groups: int = 2000,
+    original_size: int = 2 * 1024 * 1024,
+    output: str = "",
+) -> None:
+    """Benchmarks of issue 7 against the test double; rewrites docs/benchmarks.md (takes minutes)."""
+    args = [f"--repeat {repeat}", f"--exec-groups {exec_groups}", f"--original-size {original_size}"]
+    if quick:
+        args.append("--quick")
+    if only:
+        args.append(f"--only {shlex.quote(only)}")
+    if output:
+        args.append(f"--output {shlex.quote(output)}")
+    with c.cd(str(ROOT)):
+        c.run(f"{PY} -m benchmarks {' '.join(args)}", pty=False)
+
+
 # --- end bench ---------------------------------------------------------------------------------

@@ -1,0 +1,235 @@
+"""``python -m benchmarks``: run the benchmarks of issue 7 and rewrite ``docs/benchmarks.md``.
+
+``invoke bench`` calls this. ``--quick`` measures analyze at 2,000 groups only; ``--only``
+picks suites; the scales and repeats are options so that a smoke test can run it at toy size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+from benchmarks import report
+from benchmarks.double import ROOT
+from benchmarks.suites import measure_analyze, measure_execute, measure_startup
+
+SUITES = ("startup", "analyze", "execute")
+FINDINGS = Path(__file__).resolve().parent / "findings.md"
+
+METHOD = """\
+- **The server** is the project's Immich test double (`tests/fake_immich`, Immich v3.1.0
+  behaviour) in its own process on 127.0.0.1, started by `benchmarks/double.py`, seeded with the
+  double's realistic generated library (`seed_library`, seed 0: groups of 2–5 assets, mean ≈ 2.26,
+  videos, live photos, external-library members, trashed members…). Every checksum is computed
+  before the first measured request. Its CPU is not counted against ours; on a 2-core machine it
+  still competes with the client for the cores, the same way for our command and for its floor.
+- **Fast content.** The double normally makes an original's bytes with `random.randbytes`,
+  ~120 MB/s here — slower than loopback, which would make the download benchmark measure the
+  double's generator. The benchmark double serves each 64 KiB block as a slice of a fixed random
+  pool with a header unique to (asset, block): same sizes, distinct files, checksums that match.
+- **Each measured command is a fresh process** (`benchmarks/measure.py`): wall time from
+  `time.perf_counter` around spawn → exit; CPU time (user + system) and peak RSS from `os.wait4`,
+  which reports that one child (not a maximum over all children, as `RUSAGE_CHILDREN` would).
+- **analyze** = `python -m immich_dedupe analyze --url URL -o plan.json` (key in
+  `IMMICH_API_KEY`; default options: pre-flight, streaming `GET /api/duplicates`, album lookups,
+  scoring, planning, writing the plan). **Floor** = a fresh `python benchmarks/raw_listing.py`:
+  one `httpx.get` of `/api/duplicates` and `json.loads` of the body, nothing else. One unmeasured
+  floor run warms caches; then floor and analyze alternate (which one goes first flips each
+  round) and the ratio is taken per pair.
+- **Growth**: exponent k in t ∝ n^k between the two scales, from medians; k = 1 is linear, and
+  fixed start-up costs pull k below 1. The floor's k is shown beside ours.
+- **execute** = `python -m immich_dedupe execute plan.json --backup-dir DIR --yes --url URL` on a
+  plan just made by analyze (unmeasured), default `--concurrency`. Every repeat uses a fresh
+  double (execute changes the server) and a fresh backup directory, deleted afterwards.
+  **Baseline** = `python benchmarks/raw_download.py`: the originals the plan will delete (and
+  their live-photo motion parts) streamed with one shared `httpx.Client` at the same concurrency,
+  bytes discarded — no hashing, writing, fsync, metadata requests or deletions. Throughput =
+  original bytes served (from the double's request log) ÷ wall time of the whole command, for
+  both. *Same files* is checked against the double's log of what execute downloaded.
+- **Write requests per deleted asset** = POST/PUT/PATCH/DELETE requests the double answered
+  during execute ÷ assets it moved to the trash or purged.
+- **start-up** = `python -m immich_dedupe --help` vs `python -c pass`, alternated, from a
+  directory outside the source tree after one unmeasured run of each (warm page cache and .pyc).
+  The project is installed editable in a venv, so both pay for the editable-install finder
+  that `site` imports at start-up.
+- Medians with the min–max of the repeats in brackets; ratios are medians of per-pair ratios.
+"""
+
+
+def _machine(load_before: tuple[float, ...], load_after: tuple[float, ...]) -> list[tuple[str, str]]:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 2**20:.1f} GiB"
+    except OSError:
+        pass
+
+    def version(dist: str) -> str:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    try:
+        import ijson
+
+        ijson_backend = getattr(ijson, "backend", "?")
+    except ImportError:
+        ijson_backend = "not installed"
+    commit = subprocess.run(
+        ["git", "describe", "--always", "--dirty"],  # noqa: S607 - developer tool
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return [
+        ("CPU", f"{os.cpu_count()} × {cpu}"),
+        ("memory", mem),
+        ("load average (1, 5, 15 min) before / after", f"{_fmt_load(load_before)} / {_fmt_load(load_after)}"),
+        (
+            "sharing",
+            "shared with other developers' test runs while measuring (hence ratios, medians, spreads)",
+        ),
+        ("OS", f"{platform.system()} {platform.release()}"),
+        ("Python", f"{platform.python_implementation()} {platform.python_version()}"),
+        (
+            "packages",
+            f"immich-dedupe {version('immich-dedupe')} (git {commit or '?'}), httpx {version('httpx')}, "
+            f"ijson {version('ijson')} (backend {ijson_backend}), attrs {version('attrs')}",
+        ),
+    ]
+
+
+def _fmt_load(load: tuple[float, ...]) -> str:
+    return ", ".join(f"{x:.2f}" for x in load)
+
+
+def _log(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="analyze at the small scale only")
+    parser.add_argument(
+        "--only",
+        default=",".join(SUITES),
+        help=f"comma-separated suites to run (default: {','.join(SUITES)})",
+    )
+    parser.add_argument("--groups", default="2000,50000", help="analyze scales (default: 2000,50000)")
+    parser.add_argument("--repeat", type=int, default=3, help="repeats of analyze and execute (default: 3)")
+    parser.add_argument("--startup-repeat", type=int, default=10, help="repeats of --help (default: 10)")
+    parser.add_argument("--exec-groups", type=int, default=2000, help="execute scale (default: 2000)")
+    parser.add_argument(
+        "--original-size",
+        type=int,
+        default=2 * 2**20,
+        help="typical original size in bytes for execute (default: 2 MiB)",
+    )
+    parser.add_argument(
+        "--scratch", type=Path, default=None, help="where plans and backups go (default: system temp)"
+    )
+    parser.add_argument(
+        "--output", type=Path, default=ROOT / "docs" / "benchmarks.md", help="Markdown file to (re)write"
+    )
+    args = parser.parse_args(argv)
+    suites = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = set(suites) - set(SUITES)
+    if unknown:
+        parser.error(f"unknown suite(s): {', '.join(sorted(unknown))}")
+    scales = sorted({int(g) for g in args.groups.split(",") if g.strip()})
+    if args.quick:
+        scales = scales[:1]
+
+    date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load_before = os.getloadavg()
+    rows: list[report.Row] = []
+    details: list[str] = []
+    if "startup" in suites:
+        startup = measure_startup(repeat=args.startup_repeat, log=_log)
+        rows += report.startup_rows(startup)
+        details.append(report.runs_table("start-up", startup.ours, startup.floor, "`python -c pass`"))
+    if "analyze" in suites:
+        results = [
+            measure_analyze(groups=g, repeat=args.repeat, scratch=args.scratch, log=_log) for g in scales
+        ]
+        for r in results:
+            rows += report.analyze_rows(r)
+            details.append(
+                report.runs_table(
+                    f"analyze, {r.groups:,} groups ({r.assets:,} assets; listing body "
+                    f"{r.body_bytes / 1e6:,.1f} MB, plan {r.plan_bytes / 1e6:,.1f} MB)",
+                    r.ours,
+                    r.floor,
+                    "floor",
+                )
+            )
+        if len(results) > 1:
+            rows += report.growth_rows(results[0], results[-1])
+    if "execute" in suites:
+        ex = measure_execute(
+            groups=args.exec_groups,
+            original_size=args.original_size,
+            repeat=args.repeat,
+            scratch=args.scratch,
+            log=_log,
+        )
+        rows += report.execute_rows(ex)
+        lines = [
+            f"**execute, {ex.groups:,} groups, originals ~{ex.original_size:,} B, "
+            f"concurrency {ex.concurrency}**",
+            "",
+            "| run | ours wall | ours CPU | ours peak RSS | files | MB | baseline wall | baseline CPU | "
+            "baseline MB | same files | writes | deleted | exit | write requests |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for i in range(len(ex.ours)):
+            o, b = ex.ours[i], ex.baseline[i]
+            routes = ", ".join(f"{k}: {v}" for k, v in ex.writes_by_route[i].items()) or "none"
+            lines.append(
+                f"| {i + 1} | {o.wall_s:.2f} s | {o.cpu_s:.2f} s | {o.peak_rss / 2**20:.0f} MiB | "
+                f"{ex.files[i]} | {ex.ours_bytes[i] / 1e6:,.0f} | {b.wall_s:.2f} s | {b.cpu_s:.2f} s | "
+                f"{ex.baseline_bytes[i] / 1e6:,.0f} | {'yes' if ex.same_files[i] else 'NO'} | "
+                f"{ex.writes[i]} | {ex.deleted[i]} | {ex.exit_codes[i]} | {routes} |"
+            )
+        details.append("\n".join(lines))
+    load_after = os.getloadavg()
+
+    command = "python -m benchmarks " + shlex.join(argv if argv is not None else sys.argv[1:])
+    findings = FINDINGS.read_text(encoding="utf-8") if FINDINGS.exists() else None
+    text = report.render(
+        rows=rows,
+        details=details,
+        machine=_machine(load_before, load_after),
+        method=METHOD,
+        findings=findings,
+        command=command.strip(),
+        date=date,
+    )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    report.write(args.output, text)
+    _log(f"wrote {args.output}")
+    print(report.table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

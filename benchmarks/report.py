@@ -1,0 +1,288 @@
+"""Turn measurements into the rows of the results table and into ``docs/benchmarks.md``.
+
+Each row: metric, value, floor/baseline, ratio, target, met. Values are medians with the
+min–max of the repeats in brackets; a ratio is the median of per-pair ratios (a measured run
+and its floor, run back to back), so that load from elsewhere that hits a pair cancels out.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from pathlib import Path
+
+import attrs
+
+from benchmarks.measure import Sample, spread
+from benchmarks.suites import AnalyzeResult, ExecuteResult, StartupResult
+
+__all__ = ["Row", "analyze_rows", "execute_rows", "growth_rows", "render", "startup_rows"]
+
+MIB = 2**20
+GIB = 2**30
+# Figures from issue 7.
+ANALYZE_RATIO_TARGET = 1.3
+ANALYZE_RATIO_AT = 2_000
+ANALYZE_RSS_LIMIT = GIB
+ANALYZE_RSS_AT = 50_000
+GROWTH_LIMIT = 1.1  # growth exponent: 1.0 is linear; a little slack for noise
+THROUGHPUT_TARGET = 0.9
+WRITES_PER_DELETED_TARGET = 0.02
+HELP_TARGET_S = 0.3
+
+
+@attrs.frozen(kw_only=True)
+class Row:
+    metric: str
+    value: str
+    floor: str
+    ratio: str
+    target: str
+    met: bool | None  # None: informational
+
+
+def _range(values: Sequence[float], fmt: str, unit: str = "") -> str:
+    s = spread(values)
+    if s.n == 1:
+        return f"{s.median:{fmt}}{unit}"
+    return f"{s.median:{fmt}}{unit} ({s.low:{fmt}}–{s.high:{fmt}})"
+
+
+def _ratios(ours: Sequence[float], floor: Sequence[float]) -> list[float]:
+    return [a / b for a, b in zip(ours, floor, strict=True) if b]
+
+
+def _wall(samples: Sequence[Sample]) -> list[float]:
+    return [s.wall_s for s in samples]
+
+
+def _cpu(samples: Sequence[Sample]) -> list[float]:
+    return [s.cpu_s for s in samples]
+
+
+def _rss(samples: Sequence[Sample]) -> list[float]:
+    return [s.peak_rss / MIB for s in samples]
+
+
+def analyze_rows(r: AnalyzeResult) -> list[Row]:
+    label = f"analyze, {r.groups:,} groups ({r.assets:,} assets)"
+    ratios = _ratios(_wall(r.ours), _wall(r.floor))
+    ratio = statistics.median(ratios)
+    gated = r.groups == ANALYZE_RATIO_AT
+    rss = statistics.median(_rss(r.ours))
+    rows = [
+        Row(
+            metric=f"{label}: wall time",
+            value=_range(_wall(r.ours), ".2f", " s"),
+            floor=_range(_wall(r.floor), ".2f", " s"),
+            ratio=_range(ratios, ".2f", "×"),
+            target=f"≤ {ANALYZE_RATIO_TARGET}×" if gated else "linear (see growth)",
+            met=ratio <= ANALYZE_RATIO_TARGET if gated else None,
+        ),
+        Row(
+            metric=f"{label}: CPU time",
+            value=_range(_cpu(r.ours), ".2f", " s"),
+            floor=_range(_cpu(r.floor), ".2f", " s"),
+            ratio=_range(_ratios(_cpu(r.ours), _cpu(r.floor)), ".2f", "×"),
+            target="—",
+            met=None,
+        ),
+        Row(
+            metric=f"{label}: peak RSS",
+            value=_range(_rss(r.ours), ".0f", " MiB"),
+            floor=_range(_rss(r.floor), ".0f", " MiB"),
+            ratio=_range(_ratios(_rss(r.ours), _rss(r.floor)), ".2f", "×"),
+            target="< 1 GiB" if r.groups >= ANALYZE_RSS_AT else "—",
+            met=rss * MIB < ANALYZE_RSS_LIMIT if r.groups >= ANALYZE_RSS_AT else None,
+        ),
+    ]
+    return rows
+
+
+def growth_rows(small: AnalyzeResult, large: AnalyzeResult) -> list[Row]:
+    """Growth exponent k in time ∝ groups^k between two scales (1 = linear)."""
+    scale = math.log(large.groups / small.groups)
+
+    def exponent(a: Sequence[float], b: Sequence[float]) -> float:
+        return math.log(statistics.median(b) / statistics.median(a)) / scale
+
+    label = f"analyze growth {small.groups:,} → {large.groups:,} groups"
+    k_time = exponent(_wall(small.ours), _wall(large.ours))
+    k_floor = exponent(_wall(small.floor), _wall(large.floor))
+    k_rss = exponent(_rss(small.ours), _rss(large.ours))
+    k_rss_floor = exponent(_rss(small.floor), _rss(large.floor))
+    return [
+        Row(
+            metric=f"{label}: wall-time exponent k (t ∝ n^k)",
+            value=f"{k_time:.2f}",
+            floor=f"{k_floor:.2f}",
+            ratio="—",
+            target=f"linear: k ≤ {GROWTH_LIMIT}",
+            met=k_time <= GROWTH_LIMIT,
+        ),
+        Row(
+            metric=f"{label}: peak-RSS exponent",
+            value=f"{k_rss:.2f}",
+            floor=f"{k_rss_floor:.2f}",
+            ratio="—",
+            target=f"linear: k ≤ {GROWTH_LIMIT}",
+            met=k_rss <= GROWTH_LIMIT,
+        ),
+    ]
+
+
+def execute_rows(r: ExecuteResult) -> list[Row]:
+    label = f"execute, {r.groups:,} groups, ~{r.original_size / MIB:g} MiB originals"
+    ours_tp = [b / s.wall_s / MIB for b, s in zip(r.ours_bytes, r.ours, strict=True)]
+    base_tp = [b / s.wall_s / MIB for b, s in zip(r.baseline_bytes, r.baseline, strict=True)]
+    ratios = _ratios(ours_tp, base_tp)
+    per_deleted = [w / d for w, d in zip(r.writes, r.deleted, strict=True) if d]
+    ours_cpu = [s.cpu_s / (b / GIB) for b, s in zip(r.ours_bytes, r.ours, strict=True) if b]
+    base_cpu = [s.cpu_s / (b / GIB) for b, s in zip(r.baseline_bytes, r.baseline, strict=True) if b]
+    rows = [
+        Row(
+            metric=f"{label}: download throughput (whole command, concurrency {r.concurrency})",
+            value=_range(ours_tp, ".0f", " MiB/s"),
+            floor=_range(base_tp, ".0f", " MiB/s"),
+            ratio=_range(ratios, ".2f", "×"),
+            target=f"≥ {THROUGHPUT_TARGET}×",
+            met=statistics.median(ratios) >= THROUGHPUT_TARGET,
+        ),
+        Row(
+            metric=f"{label}: client CPU per GiB downloaded",
+            value=_range(ours_cpu, ".2f", " s") if ours_cpu else "—",
+            floor=_range(base_cpu, ".2f", " s") if base_cpu else "—",
+            ratio=_range(_ratios(ours_cpu, base_cpu), ".2f", "×") if ours_cpu and base_cpu else "—",
+            target="—",
+            met=None,
+        ),
+        Row(
+            metric=f"{label}: write requests per deleted asset",
+            value=(
+                f"{statistics.median(per_deleted):.4f} "
+                f"({statistics.median(r.writes):.0f} writes / {statistics.median(r.deleted):.0f} assets)"
+                if per_deleted
+                else "nothing deleted"
+            ),
+            floor="—",
+            ratio="—",
+            target=f"≤ {WRITES_PER_DELETED_TARGET}",
+            met=bool(per_deleted) and statistics.median(per_deleted) <= WRITES_PER_DELETED_TARGET,
+        ),
+        Row(
+            metric=f"{label}: peak RSS",
+            value=_range(_rss(r.ours), ".0f", " MiB"),
+            floor=_range(_rss(r.baseline), ".0f", " MiB"),
+            ratio=_range(_ratios(_rss(r.ours), _rss(r.baseline)), ".2f", "×"),
+            target="—",
+            met=None,
+        ),
+    ]
+    return rows
+
+
+def startup_rows(r: StartupResult) -> list[Row]:
+    ours = _wall(r.ours)
+    return [
+        Row(
+            metric="start-up: `python -m immich_dedupe --help`",
+            value=_range(ours, ".3f", " s"),
+            floor=_range(_wall(r.floor), ".3f", " s") + " (`python -c pass`)",
+            ratio=_range(_ratios(ours, _wall(r.floor)), ".2f", "×"),
+            target=f"≤ {HELP_TARGET_S} s",
+            met=statistics.median(ours) <= HELP_TARGET_S,
+        ),
+        Row(
+            metric="start-up: `--help` CPU time (user + system)",
+            value=_range(_cpu(r.ours), ".3f", " s"),
+            floor=_range(_cpu(r.floor), ".3f", " s"),
+            ratio=_range(_ratios(_cpu(r.ours), _cpu(r.floor)), ".2f", "×"),
+            target="—",
+            met=None,
+        ),
+        Row(
+            metric="start-up: `--help` minus `python -c pass` (our imports and parser)",
+            value=f"{statistics.median(ours) - statistics.median(_wall(r.floor)):.3f} s",
+            floor="—",
+            ratio="—",
+            target="—",
+            met=None,
+        ),
+    ]
+
+
+# --------------------------------------------------------------------------------- markdown
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def table(rows: Sequence[Row]) -> str:
+    lines = [
+        "| metric | value | floor / baseline | ratio | target | met? |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        met = "—" if row.met is None else ("**yes**" if row.met else "**no**")
+        cells = (row.metric, row.value, row.floor, row.ratio, row.target, met)
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def runs_table(title: str, ours: Sequence[Sample], floor: Sequence[Sample], floor_name: str) -> str:
+    lines = [
+        f"**{title}**",
+        "",
+        f"| run | ours wall | ours CPU | ours peak RSS | {floor_name} wall | {floor_name} CPU | "
+        f"{floor_name} peak RSS |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for i, (a, b) in enumerate(zip(ours, floor, strict=True), 1):
+        lines.append(
+            f"| {i} | {a.wall_s:.3f} s | {a.cpu_s:.3f} s | {a.peak_rss / MIB:.0f} MiB | "
+            f"{b.wall_s:.3f} s | {b.cpu_s:.3f} s | {b.peak_rss / MIB:.0f} MiB |"
+        )
+    return "\n".join(lines)
+
+
+def render(
+    *,
+    rows: Sequence[Row],
+    details: Sequence[str],
+    machine: Sequence[tuple[str, str]],
+    method: str,
+    findings: str | None,
+    command: str,
+    date: str,
+) -> str:
+    parts = [
+        "# Benchmarks",
+        "",
+        f"<!-- Written by `invoke bench` (benchmarks/report.py) on {date}; do not edit by hand. "
+        "The Findings section comes from benchmarks/findings.md. -->",
+        "",
+        f"Issue 7: how close immich-dedupe is to the limit of the work itself. Run: `{command}`, {date}.",
+        "Every figure is set against a floor measured in the same run (see Method); the machine is "
+        "shared and noisy, so absolute seconds say little and ratios say more.",
+        "",
+        "## Results",
+        "",
+        table(rows),
+        "",
+    ]
+    if findings:
+        parts += ["## Findings", "", findings.strip(), ""]
+    parts += ["## Machine", "", "| | |", "|---|---|"]
+    parts += [f"| {_cell(k)} | {_cell(v)} |" for k, v in machine]
+    parts += ["", "## Method", "", method.strip(), "", "## Every run", ""]
+    for block in details:
+        parts += [block, ""]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def write(path: Path, text: str) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

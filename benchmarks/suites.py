@@ -1,0 +1,350 @@
+"""The three measurements of issue 7, each against its floor, taken in the same run.
+
+- ``measure_analyze``: ``immich-dedupe analyze`` vs a fresh process doing one raw
+  ``GET /api/duplicates`` + ``json.loads`` (``raw_listing.py``), run in alternation.
+- ``measure_execute``: ``immich-dedupe execute`` vs ``raw_download.py`` streaming the same
+  originals at the same concurrency; write requests per deleted asset from the double's log.
+- ``measure_startup``: ``python -m immich_dedupe --help`` vs ``python -c pass``, alternated.
+
+Pairs run back to back so that a burst of load from elsewhere hits both; ratios are taken per
+pair and summarised by their median.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from benchmarks.double import ROOT, DoubleProcess
+from benchmarks.measure import CommandFailed, Sample, run_measured
+
+__all__ = [
+    "AnalyzeResult",
+    "ExecuteResult",
+    "StartupResult",
+    "measure_analyze",
+    "measure_execute",
+    "measure_startup",
+]
+
+PY = sys.executable
+BENCH_DIR = Path(__file__).resolve().parent
+_RUN_TIMEOUT = 3600.0  # seconds; a run that takes longer is a bug, not a measurement
+
+Log = Callable[[str], None]
+
+
+def _env(url: str, api_key: str) -> dict[str, str]:
+    """A clean environment: our URL and key, nothing inherited that could redirect requests."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IMMICH_", "HTTP", "http", "ALL_PROXY"))}
+    env.update(BENCH_URL=url, IMMICH_API_KEY=api_key, NO_PROXY="*")
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+def _json_line(text: str) -> dict[str, Any]:
+    for line in reversed(text.strip().splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    raise ValueError(f"no JSON result in output: {text[-300:]!r}")
+
+
+@attrs.frozen(kw_only=True)
+class AnalyzeResult:
+    groups: int
+    assets: int
+    body_bytes: int  # size of the GET /duplicates body
+    plan_bytes: int
+    ours: tuple[Sample, ...]
+    floor: tuple[Sample, ...]
+
+
+@attrs.frozen(kw_only=True)
+class ExecuteResult:
+    groups: int
+    original_size: int
+    concurrency: int
+    ours: tuple[Sample, ...]
+    baseline: tuple[Sample, ...]
+    ours_bytes: tuple[int, ...]  # original bytes downloaded by execute, per run (double's log)
+    baseline_bytes: tuple[int, ...]
+    files: tuple[int, ...]  # originals downloaded by execute, per run
+    baseline_files: tuple[int, ...]
+    same_files: tuple[bool, ...]  # the baseline fetched exactly the files execute backed up
+    writes: tuple[int, ...]  # POST/PUT/PATCH/DELETE requests during execute
+    deleted: tuple[int, ...]  # assets moved to trash or purged by execute
+    writes_by_route: tuple[dict[str, int], ...]
+    exit_codes: tuple[int, ...]
+
+
+@attrs.frozen(kw_only=True)
+class StartupResult:
+    ours: tuple[Sample, ...]
+    floor: tuple[Sample, ...]
+
+
+@attrs.frozen(kw_only=True)
+class _Scratch:
+    """A temporary directory under the repo's filesystem, removed afterwards."""
+
+    path: Path
+
+    @classmethod
+    def make(cls, base: Path | None) -> _Scratch:
+        return cls(path=Path(tempfile.mkdtemp(prefix="immich-dedupe-bench-", dir=base)))
+
+    def remove(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _plan_groups(plan: Path) -> int | None:
+    """``summary.groups`` from the end of a plan (keys are sorted: the summary comes last)."""
+    with plan.open("rb") as f:
+        f.seek(0, os.SEEK_END)
+        f.seek(max(0, f.tell() - 64 * 1024))
+        tail = f.read().decode("utf-8", "replace")
+    found = re.findall(r'"summary"\s*:\s*\{[^{}]*?"groups"\s*:\s*(\d+)', tail)
+    return int(found[-1]) if found else None
+
+
+# --------------------------------------------------------------------------------- analyze
+
+
+def measure_analyze(*, groups: int, repeat: int, scratch: Path | None, log: Log) -> AnalyzeResult:
+    api_key = secrets.token_urlsafe(24)
+    work = _Scratch.make(scratch)
+    log(f"analyze: seeding the double with {groups:,} groups")
+    try:
+        with DoubleProcess(groups=groups, api_key=api_key) as double:
+            env = _env(double.url, api_key)
+            floor_argv = [PY, str(BENCH_DIR / "raw_listing.py")]
+            plan = work.path / "plan.json"
+            ours_argv = [PY, "-m", "immich_dedupe", "analyze", "--url", double.url, "-o", str(plan)]
+            warm = run_measured(floor_argv, env=env, cwd=ROOT, timeout=_RUN_TIMEOUT)  # warms caches
+            listing = _json_line(warm.stdout)
+            ours: list[Sample] = []
+            floor: list[Sample] = []
+            plan_bytes = 0
+            for i in range(repeat):
+                # Alternate which goes first so that neither always follows the other.
+                order = ("floor", "ours") if i % 2 == 0 else ("ours", "floor")
+                for which in order:
+                    if which == "floor":
+                        floor.append(run_measured(floor_argv, env=env, cwd=ROOT, timeout=_RUN_TIMEOUT))
+                    else:
+                        plan.unlink(missing_ok=True)
+                        ours.append(run_measured(ours_argv, env=env, cwd=work.path, timeout=_RUN_TIMEOUT))
+                        plan_bytes = plan.stat().st_size
+                        planned = _plan_groups(plan)
+                        if planned is not None and planned != listing["groups"]:
+                            raise CommandFailed(
+                                f"analyze planned {planned} groups; the server lists {listing['groups']}"
+                            )
+                log(
+                    f"analyze {groups:,}: run {i + 1}/{repeat}: ours {ours[-1].wall_s:.2f} s "
+                    f"{ours[-1].peak_rss / 2**20:.0f} MiB, floor {floor[-1].wall_s:.2f} s "
+                    f"{floor[-1].peak_rss / 2**20:.0f} MiB"
+                )
+            return AnalyzeResult(
+                groups=listing["groups"],
+                assets=int(double.info["assets"]),
+                body_bytes=int(listing["bytes"]),
+                plan_bytes=plan_bytes,
+                ours=tuple(ours),
+                floor=tuple(floor),
+            )
+    finally:
+        work.remove()
+
+
+# --------------------------------------------------------------------------------- execute
+
+
+def _walk(value: Any) -> Iterator[Mapping[str, Any]]:
+    """Every mapping inside a JSON value (the plan's asset records nest their facts)."""
+    if isinstance(value, Mapping):
+        yield value
+        for v in value.values():
+            yield from _walk(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _walk(v)
+
+
+def planned_downloads(plan: Mapping[str, Any]) -> list[str]:
+    """Originals execute must back up: each ``delete`` of a ``resolve`` group, plus its motion part."""
+    ids: list[str] = []
+    for group in plan.get("groups", ()):
+        if group.get("action") != "resolve":
+            continue
+        doomed = set(group.get("delete", ()))
+        ids.extend(group.get("delete", ()))
+        for record in _walk(group.get("assets", ())):
+            if record.get("id") in doomed:
+                motion = record.get("live_photo_video_id") or record.get("livePhotoVideoId")
+                if motion:
+                    ids.append(motion)
+    return list(dict.fromkeys(ids))
+
+
+def execute_concurrency() -> int:
+    """The CLI's default ``--concurrency`` (the baseline uses the same)."""
+    from immich_dedupe.cli import build_parser
+
+    parser = build_parser()
+    for action in parser._subparsers._group_actions:  # type: ignore[union-attr]
+        sub = action.choices.get("execute") if isinstance(action.choices, dict) else None
+        if sub is not None:
+            for option in sub._actions:
+                if option.dest == "concurrency":
+                    return int(option.default)
+    return 4
+
+
+def measure_execute(
+    *, groups: int, original_size: int, repeat: int, scratch: Path | None, log: Log
+) -> ExecuteResult:
+    concurrency = execute_concurrency()
+    runs: dict[str, list[Any]] = {
+        k: []
+        for k in (
+            "ours",
+            "baseline",
+            "ours_bytes",
+            "baseline_bytes",
+            "files",
+            "baseline_files",
+            "same",
+            "writes",
+            "deleted",
+            "by_route",
+            "codes",
+        )
+    }
+    for i in range(repeat):
+        # execute changes the server, so every run gets a fresh double (same seed, same library).
+        api_key = secrets.token_urlsafe(24)
+        work = _Scratch.make(scratch)
+        log(f"execute: run {i + 1}/{repeat}: seeding {groups:,} groups, originals ~{original_size:,} B")
+        try:
+            with DoubleProcess(groups=groups, api_key=api_key, original_size=original_size) as double:
+                env = _env(double.url, api_key)
+                plan = work.path / "plan.json"
+                run_measured(
+                    [PY, "-m", "immich_dedupe", "analyze", "--url", double.url, "-o", str(plan)],
+                    env=env,
+                    cwd=work.path,
+                    timeout=_RUN_TIMEOUT,
+                )
+                ids = planned_downloads(json.loads(plan.read_bytes()))
+                ids_file = work.path / "ids.txt"
+                ids_file.write_text("\n".join(ids) + "\n")
+                double.clear()
+                baseline = run_measured(
+                    [PY, str(BENCH_DIR / "raw_download.py"), str(ids_file), str(concurrency)],
+                    env=env,
+                    cwd=ROOT,
+                    timeout=_RUN_TIMEOUT,
+                )
+                fetched = double.stats()
+                double.clear()
+                backup = work.path / "backup"
+                ours = run_measured(
+                    [
+                        PY,
+                        "-m",
+                        "immich_dedupe",
+                        "execute",
+                        str(plan),
+                        "--backup-dir",
+                        str(backup),
+                        "--yes",
+                        "--url",
+                        double.url,
+                    ],
+                    env=env,
+                    cwd=work.path,
+                    timeout=_RUN_TIMEOUT,
+                    check=False,
+                )
+                if ours.returncode not in (0, 1):  # 1 = finished, some groups skipped
+                    raise CommandFailed(f"execute exited {ours.returncode}:\n{ours.stderr[-1500:]}")
+                stats = double.stats()
+                if stats["internal_errors"]:
+                    raise CommandFailed(f"the double hit a bug: {stats['internal_errors'][0][:1500]}")
+        finally:
+            work.remove()  # the backups: ~2.3 GB per run at 2,000 groups of 2 MiB
+        downloaded = stats["download_ids"]
+        runs["ours"].append(ours)
+        runs["baseline"].append(baseline)
+        runs["ours_bytes"].append(stats["download_bytes"])
+        runs["baseline_bytes"].append(fetched["download_bytes"])
+        runs["files"].append(len(downloaded))
+        runs["baseline_files"].append(len(ids))
+        runs["same"].append(sorted(set(downloaded)) == sorted(ids))
+        runs["writes"].append(stats["writes"])
+        deleted = stats["trashed"] + stats["purged"] - stats["trashed_at_start"]
+        runs["deleted"].append(deleted)
+        runs["by_route"].append(
+            {
+                k: v
+                for k, v in stats["by_route"].items()
+                if k.split(" ", 1)[0] in ("POST", "PUT", "PATCH", "DELETE")
+            }
+        )
+        runs["codes"].append(ours.returncode)
+        log(
+            f"execute run {i + 1}/{repeat}: ours {ours.wall_s:.1f} s for "
+            f"{stats['download_bytes'] / 1e6:,.0f} MB "
+            f"({len(downloaded)} files), baseline {baseline.wall_s:.1f} s for "
+            f"{fetched['download_bytes'] / 1e6:,.0f} MB; {stats['writes']} writes, {deleted} deleted"
+        )
+    return ExecuteResult(
+        groups=groups,
+        original_size=original_size,
+        concurrency=concurrency,
+        ours=tuple(runs["ours"]),
+        baseline=tuple(runs["baseline"]),
+        ours_bytes=tuple(runs["ours_bytes"]),
+        baseline_bytes=tuple(runs["baseline_bytes"]),
+        files=tuple(runs["files"]),
+        baseline_files=tuple(runs["baseline_files"]),
+        same_files=tuple(runs["same"]),
+        writes=tuple(runs["writes"]),
+        deleted=tuple(runs["deleted"]),
+        writes_by_route=tuple(runs["by_route"]),
+        exit_codes=tuple(runs["codes"]),
+    )
+
+
+# --------------------------------------------------------------------------------- start-up
+
+
+def measure_startup(*, repeat: int, log: Log) -> StartupResult:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    where = Path(tempfile.gettempdir())  # where a user might be, not the source tree
+    ours_argv = [PY, "-m", "immich_dedupe", "--help"]
+    floor_argv = [PY, "-c", "pass"]
+    run_measured(ours_argv, env=env, cwd=where)  # warm the page cache and .pyc files
+    run_measured(floor_argv, env=env, cwd=where)
+    ours: list[Sample] = []
+    floor: list[Sample] = []
+    for i in range(repeat):
+        pair = [(ours_argv, ours), (floor_argv, floor)]
+        for argv, into in pair if i % 2 == 0 else reversed(pair):
+            into.append(run_measured(argv, env=env, cwd=where))
+    log(
+        f"start-up: --help median {sorted(s.wall_s for s in ours)[len(ours) // 2]:.3f} s, "
+        f"python -c pass {sorted(s.wall_s for s in floor)[len(floor) // 2]:.3f} s"
+    )
+    return StartupResult(ours=tuple(ours), floor=tuple(floor))
