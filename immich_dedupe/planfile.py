@@ -168,7 +168,9 @@ def _dumps(doc: Mapping[str, Any]) -> bytes:
     text = json.dumps(
         doc, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False, default=_json_default
     )
-    return (text + "\n").encode("utf-8")
+    # A lone surrogate (a file name that was not valid Unicode) cannot be UTF-8 encoded;
+    # backslashreplace writes it as the JSON escape \udXXX, which loads back exactly.
+    return (text + "\n").encode("utf-8", "backslashreplace")
 
 
 def _plan_to_json(plan: Plan) -> dict[str, Any]:
