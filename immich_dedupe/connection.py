@@ -21,8 +21,9 @@ one place, a transport wrapper, and follow one rule:
   ``POST /duplicates/resolve`` — are never repeated blindly: the caller re-reads the
   state and decides.
 
-DNS and TLS failures are not retried: they do not heal in seconds. Not thread-safe: use
-one connection per thread.
+DNS and TLS failures are not retried: they do not heal in seconds. A connection may be
+shared by threads (``execute`` downloads in workers): httpx's client is thread-safe and the
+retry bookkeeping used in messages is per thread.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import json
 import random
 import socket
 import ssl
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -205,7 +207,8 @@ class ImmichConnection:
             verify: ssl.SSLContext | bool = False if settings.insecure else ssl.create_default_context()
             transport = httpx.HTTPTransport(
                 verify=verify,
-                limits=httpx.Limits(max_connections=4, max_keepalive_connections=4, keepalive_expiry=30),
+                # room for execute's download workers plus the main thread's writes
+                limits=httpx.Limits(max_connections=16, max_keepalive_connections=8, keepalive_expiry=30),
             )
         self._transport = _RetryTransport(
             transport,
@@ -824,16 +827,26 @@ class _RetryTransport(httpx.BaseTransport):
         self._retries = max(0, retries)
         self._sleep = sleep
         self._rng = rng
-        self.last_attempts = 0
-        self.last_status: int | None = None
+        self._rng_lock = threading.Lock()
+        self._local = threading.local()
+
+    @property
+    def last_attempts(self) -> int:
+        """Attempts made for this thread's latest request."""
+        return int(getattr(self._local, "attempts", 0))
+
+    @property
+    def last_status(self) -> int | None:
+        """Status of this thread's latest answer (None if it failed before one)."""
+        return getattr(self._local, "status", None)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         idempotent = request.method in IDEMPOTENT_METHODS
         attempt = 0
-        self.last_status = None
+        self._local.status = None
         while True:
             attempt += 1
-            self.last_attempts = attempt
+            self._local.attempts = attempt
             try:
                 response = self._inner.handle_request(request)
             except httpx.TransportError as err:
@@ -841,7 +854,7 @@ class _RetryTransport(httpx.BaseTransport):
                     raise
                 delay = self._backoff(attempt)
             else:
-                self.last_status = response.status_code
+                self._local.status = response.status_code
                 if response.status_code not in RETRY_STATUSES or not idempotent or attempt > self._retries:
                     return response
                 delay = _retry_after(response.headers.get("retry-after"))
@@ -852,7 +865,9 @@ class _RetryTransport(httpx.BaseTransport):
 
     def _backoff(self, attempt: int) -> float:
         ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
-        return ceiling / 2 + self._rng.random() * ceiling / 2  # jitter spreads simultaneous clients
+        with self._rng_lock:
+            jitter = self._rng.random()
+        return ceiling / 2 + jitter * ceiling / 2  # jitter spreads simultaneous clients
 
     def close(self) -> None:
         self._inner.close()

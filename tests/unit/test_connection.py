@@ -696,3 +696,41 @@ def test_generated_model_mismatch_is_a_protocol_error() -> None:
         ProtocolError, match=r"POST /trash/restore/assets: the answer does not match Immich's API"
     ):
         connect(server).restore_assets([A1])
+
+
+def test_threads_sharing_a_connection_each_get_their_own_attempt_count() -> None:
+    """execute downloads in worker threads through one connection; messages must stay right."""
+    import threading
+
+    a_last_attempt, b_started = threading.Event(), threading.Event()
+    attempts: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith(A1):
+            attempts.append(1)
+            if len(attempts) == 4:  # A's last attempt: let B run a whole request meanwhile
+                a_last_attempt.set()
+                assert b_started.wait(5)
+            return httpx.Response(500, json={"message": "Internal server error"})
+        b_started.set()
+        return httpx.Response(200, json=asset_json(A2))
+
+    conn = connect(handler)
+    errors: list[Exception] = []
+
+    def a() -> None:
+        try:
+            conn.get_asset(A1)
+        except ServerError as err:
+            errors.append(err)
+
+    def b() -> None:
+        assert a_last_attempt.wait(5)
+        conn.get_asset(A2)
+
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert len(errors) == 1 and "after 4 attempts" in str(errors[0])
