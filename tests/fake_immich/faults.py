@@ -187,14 +187,14 @@ class Faults:
         self.released.wait(seconds)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class RequestRecord:
     method: str
     path: str  # without the query string
     query: str
     status: int
     request_bytes: int
-    response_bytes: int  # body bytes actually written
+    response_bytes: int  # body bytes written so far (final once the response is complete)
     template: str | None  # the matched route, e.g. "/assets/{id}"
     started: float
     json: Any = attrs.field(default=None, eq=False, repr=False)  # the parsed request body, if any

@@ -291,7 +291,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     server: _HTTPServer
     server_version = "fake-immich"
     sys_version = ""
-    _written = 0  # body bytes written for the current response
+    _record: RequestRecord
 
     def setup(self) -> None:
         super().setup()
@@ -392,7 +392,19 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             response = app.error_response(ApiError(500, "Internal server error"), cid)
         slow = app.faults.take("slow", method, path)
         cut = app.faults.take("cut", method, path)
-        self._written = 0
+        # logged before the answer goes out, so a client that has the answer also sees the record
+        self._record = RequestRecord(
+            method=method,
+            path=path,
+            query=split.query,
+            status=response.status,
+            request_bytes=len(body),
+            response_bytes=0,
+            template=template,
+            started=started,
+            json=parsed,
+        )
+        app.requests.append(self._record)
         try:
             self._send(response, cid, method == "HEAD", slow, cut)
         except _ConnectionCut:
@@ -401,20 +413,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
         except (BrokenPipeError, ConnectionResetError, TimeoutError):
             self.close_connection = True
-        finally:
-            app.requests.append(
-                RequestRecord(
-                    method=method,
-                    path=path,
-                    query=split.query,
-                    status=response.status,
-                    request_bytes=len(body),
-                    response_bytes=self._written,
-                    template=template,
-                    started=started,
-                    json=parsed,
-                )
-            )
 
     def _injected(self, fault: Fault, cid: str) -> Response:
         app = self.server.app
@@ -476,7 +474,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _write(self, piece: bytes, chunked: bool) -> None:
         if not piece:
             return
-        self._written += len(piece)
+        self._record.response_bytes += len(piece)  # counted before the bytes can reach the client
         if chunked:
             self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
         else:
