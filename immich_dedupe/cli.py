@@ -285,7 +285,78 @@ def _settings(args: argparse.Namespace) -> Any:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    raise DedupeError("analyze is not built yet")
+    from immich_dedupe.analyze import analyze_file, analyze_server
+    from immich_dedupe.errors import UsageError
+    from immich_dedupe.planfile import write_plan
+    from immich_dedupe.policy import load_policy
+
+    if args.example and args.from_file:
+        raise UsageError("--example and --from-file both name what to analyse: give one of them")
+    offline = args.example or args.from_file is not None
+    if offline and (args.url or args.api_key):
+        print("immich-dedupe: note: analysing a file; no server is contacted", file=sys.stderr)
+    policy = load_policy(args.policy)
+    progress = RichProgress()
+    warnings: list[str] = []
+    try:
+        if offline:
+            with _analyze_input(args) as path:
+                plan = analyze_file(path, policy, progress=progress)
+        else:
+            from immich_dedupe.connection import ImmichConnection
+
+            settings = _settings(args)
+            with ImmichConnection(settings) as conn:
+                try:
+                    plan = analyze_server(conn, policy, albums=not args.no_albums, progress=progress)
+                finally:
+                    warnings = list(conn.warnings)
+    finally:
+        progress.close()
+        for warning in warnings:
+            progress.note(f"immich-dedupe: warning: {warning}")
+    write_plan(plan, args.output)
+    _print_analyze_summary(plan, str(args.output), progress.console)
+    return 0
+
+
+def _analyze_input(args: argparse.Namespace) -> Any:
+    """Context manager giving the file to analyse: ``--from-file``, or the shipped example."""
+    import contextlib
+    from importlib import resources
+
+    if not args.example:
+        return contextlib.nullcontext(args.from_file)
+    return resources.as_file(resources.files("immich_dedupe") / "data" / "example-duplicates.json")
+
+
+def _print_analyze_summary(plan: Any, output: str, console: Any) -> None:
+    """What the plan says, in figures, and what to do next (stderr: stdout may be the plan)."""
+    from rich.table import Table
+
+    from immich_dedupe.triage import human_bytes
+
+    s = plan.summary
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 2))
+    table.add_column(justify="left")
+    table.add_column(justify="right")
+    table.add_row("duplicate groups", str(s.groups))
+    table.add_row("assets in them", str(s.assets))
+    table.add_row("resolved automatically", str(s.resolve))
+    table.add_row("left for review", str(s.review))
+    table.add_row("skipped", str(s.skip))
+    table.add_row("keeper differs from Immich's pick", str(s.differs_from_immich))
+    table.add_row("would be freed (resolve groups)", human_bytes(s.bytes_freed))
+    where = "stdout" if output == "-" else output
+    console.print(f"Plan written to {where}", markup=False, highlight=False, soft_wrap=True)
+    console.print(table)
+    shown = "PLAN.json" if output == "-" else output
+    hints = [
+        f"immich-dedupe show {shown}  (review groups first; `show {shown} GROUP_ID` for one)",
+        f"immich-dedupe report {shown}  (an offline HTML page)",
+        f"immich-dedupe execute {shown} --backup-dir DIR  (backs up, verifies, then deletes)",
+    ]
+    console.print("Next steps:\n  " + "\n  ".join(hints), markup=False, highlight=False, soft_wrap=True)
 
 
 def _confirm(question: str) -> bool:
