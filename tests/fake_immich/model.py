@@ -66,6 +66,7 @@ def _camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+_EXIF_SET = frozenset(EXIF_FIELDS)
 _EXIF_ALIASES = {_camel(re.sub(r"(?<!^)(?=[A-Z])", "_", f).lower()): f for f in EXIF_FIELDS}
 
 
@@ -81,8 +82,11 @@ class ApiError(Exception):
 
 def iso(value: dt.datetime) -> str:
     """Immich's timestamp form: UTC, milliseconds, ``Z``."""
-    value = value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    if value.tzinfo is None:
+        return value.isoformat(timespec="milliseconds") + "Z"
+    if value.utcoffset():
+        value = value.astimezone(dt.UTC)
+    return value.isoformat(timespec="milliseconds")[:-6] + "Z"  # drop "+00:00"; isoformat is fast
 
 
 def parse_time(value: dt.datetime | str) -> dt.datetime:
@@ -96,7 +100,7 @@ def normalise_exif(values: Mapping[str, Any]) -> dict[str, Any]:
     """EXIF given in Immich's camelCase or in snake_case → a full ExifResponseDto-shaped dict."""
     out: dict[str, Any] = dict.fromkeys(EXIF_FIELDS)
     for key, value in values.items():
-        field = key if key in EXIF_FIELDS else _EXIF_ALIASES.get(_camel(key))
+        field = key if key in _EXIF_SET else _EXIF_ALIASES.get(_camel(key))
         if field is None:
             raise ValueError(f"unknown EXIF field {key!r}; expected one of {', '.join(EXIF_FIELDS)}")
         if field in _EXIF_DATES and isinstance(value, dt.datetime):

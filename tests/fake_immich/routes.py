@@ -19,7 +19,7 @@ from tests.fake_immich.serialize import (
     album_dto,
     api_key_dto,
     asset_dto,
-    duplicate_group_dto,
+    duplicate_group_json,
     mime_type,
     server_version_dto,
     stack_dto,
@@ -171,7 +171,7 @@ def get_duplicates(request: Request) -> Response:
         for index, (gid, members) in enumerate(groups):
             if index:
                 buffer += b","
-            buffer += json_body(duplicate_group_dto(state, gid, members, viewer))
+            buffer += duplicate_group_json(state, gid, members, viewer)
             if len(buffer) >= _LISTING_CHUNK:
                 yield bytes(buffer)
                 buffer.clear()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from tests.fake_immich.http import json_body
 from tests.fake_immich.model import (
     EXIF_FIELDS,
     Album,
@@ -27,6 +28,7 @@ __all__ = [
     "api_key_dto",
     "asset_dto",
     "duplicate_group_dto",
+    "duplicate_group_json",
     "stack_dto",
     "suggested_keep",
     "tag_dto",
@@ -164,20 +166,24 @@ def _truthy(value: Any) -> bool:
     return value not in (None, False, 0, "") or isinstance(value, list | dict)
 
 
-def suggested_keep(assets: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Immich's rule: largest exifInfo.fileSizeInByte (null = 0), then most truthy exifInfo values;
-    stable ascending sorts where the last element wins."""
-    if not assets:
+def _suggest(items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> list[str]:
+    if not items:
         return []
 
-    def size(a: Mapping[str, Any]) -> int:
-        return (a.get("exifInfo") or {}).get("fileSizeInByte") or 0
+    def size(item: tuple[str, Mapping[str, Any] | None]) -> int:
+        return (item[1] or {}).get("fileSizeInByte") or 0
 
-    by_size = sorted(assets, key=size)
+    by_size = sorted(items, key=size)
     largest = size(by_size[-1])
-    tied = [a for a in by_size if size(a) == largest]
-    by_exif = sorted(tied, key=lambda a: sum(_truthy(v) for v in (a.get("exifInfo") or {}).values()))
-    return [by_exif[-1]["id"]]
+    tied = [item for item in by_size if size(item) == largest]
+    by_exif = sorted(tied, key=lambda item: sum(_truthy(v) for v in (item[1] or {}).values()))
+    return [by_exif[-1][0]]
+
+
+def suggested_keep(assets: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Immich's rule over AssetResponseDto dicts in group order: largest exifInfo.fileSizeInByte
+    (null = 0), then most truthy exifInfo values; stable ascending sorts, the last element wins."""
+    return _suggest([(a["id"], a.get("exifInfo")) for a in assets])
 
 
 def duplicate_group_dto(
@@ -188,6 +194,27 @@ def duplicate_group_dto(
     if state.settings.has_resolve:
         out["suggestedKeepAssetIds"] = suggested_keep(assets)
     return out
+
+
+def duplicate_group_json(state: State, duplicate_id: str, members: Sequence[Asset], viewer_id: str) -> bytes:
+    """``duplicate_group_dto`` as JSON bytes, reusing each asset's JSON while its record is unchanged
+    (records are replaced on every change, so identity is a safe cache key)."""
+    cache = state.listing_cache
+    version = state.settings.version
+    parts = []
+    for asset in members:
+        hit = cache.get(asset.id)
+        if hit is not None and hit[0] is asset and hit[1] == (version, viewer_id):
+            parts.append(hit[2])
+            continue
+        encoded = json_body(asset_dto(state, asset, viewer_id=viewer_id, with_people=False))
+        cache[asset.id] = (asset, (version, viewer_id), encoded)
+        parts.append(encoded)
+    out = b'{"duplicateId":"' + duplicate_id.encode() + b'","assets":[' + b",".join(parts) + b"]"
+    if state.settings.has_resolve:
+        keep = _suggest([(a.id, a.exif) for a in members])  # exif holds exactly the DTO's fields
+        out += b',"suggestedKeepAssetIds":' + json_body(keep)
+    return out + b"}"
 
 
 def album_dto(state: State, album: Album, *, viewer_id: str, with_assets: bool = False) -> dict[str, Any]:

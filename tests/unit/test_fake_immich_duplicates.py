@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from tests.fake_immich import FakeImmich
+from tests.fake_immich.serialize import duplicate_group_dto
 
 
 def _groups(client: httpx.Client) -> dict[str, dict[str, Any]]:
@@ -332,3 +333,20 @@ def _person() -> dict[str, Any]:
         "isHidden": False,
         "thumbnailPath": "/p.jpeg",
     }
+
+
+def test_cached_listing_json_equals_the_plain_mapping(immich: FakeImmich, immich_http: httpx.Client) -> None:
+    immich.seed_library(30, seed=4, original_size=256)
+    first = immich_http.get("/duplicates").json()
+    a = first[0]["assets"][0]
+    immich_http.put(f"/assets/{a['id']}", json={"isFavorite": not a["isFavorite"], "description": "changed"})
+    state = immich.state
+    expected = {
+        gid: duplicate_group_dto(state, gid, members, immich.user.id)
+        for gid, members in state._group_members(immich.user.id).items()
+        if len(members) > 1
+    }
+    second = {g["duplicateId"]: g for g in immich_http.get("/duplicates").json()}
+    assert second == expected
+    changed = next(x for x in second[first[0]["duplicateId"]]["assets"] if x["id"] == a["id"])
+    assert changed["exifInfo"]["description"] == "changed"
