@@ -137,7 +137,8 @@ def analyze_file(
     except OSError as err:
         raise UsageError(f"cannot read {p}: {err.strerror or err}") from err
     except ProtocolError as err:
-        raise UsageError(f"{p} is not a saved GET /api/duplicates response: {err}{_plan_hint(p)}") from err
+        # The listing's message already names the file.
+        raise UsageError(f"{err} (expected a saved GET /api/duplicates response){_plan_hint(p)}") from err
     return analyze_groups(
         groups, policy, source="file", server=None, progress=progress, generated_at=generated_at
     )
@@ -184,8 +185,10 @@ def _plan_hint(path: Path) -> str:
     try:
         with path.open("rb") as f:
             head = f.read(4096)
+            f.seek(max(0, path.stat().st_size - 4096))
+            tail = f.read(4096)  # plans sort their keys: schema_version comes near the end
     except OSError:
         return ""
-    if b'"schema_version"' in head:
+    if b'"schema_version"' in head + tail:
         return " (this looks like a plan: use `immich-dedupe show` or `execute` with it)"
     return ""
