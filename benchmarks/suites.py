@@ -44,6 +44,10 @@ _RUN_TIMEOUT = 3600.0  # seconds; a run that takes longer is a bug, not a measur
 Log = Callable[[str], None]
 
 
+# Commands run from the source tree: the shared venv's editable install may predate a package
+# (it lacked immich_client when this was written); from ROOT, `-m` finds the code either way.
+
+
 def _env(url: str, api_key: str) -> dict[str, str]:
     """A clean environment: our URL and key, nothing inherited that could redirect requests."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("IMMICH_", "HTTP", "http", "ALL_PROXY"))}
@@ -143,7 +147,7 @@ def measure_analyze(*, groups: int, repeat: int, scratch: Path | None, log: Log)
                         floor.append(run_measured(floor_argv, env=env, cwd=ROOT, timeout=_RUN_TIMEOUT))
                     else:
                         plan.unlink(missing_ok=True)
-                        ours.append(run_measured(ours_argv, env=env, cwd=work.path, timeout=_RUN_TIMEOUT))
+                        ours.append(run_measured(ours_argv, env=env, cwd=ROOT, timeout=_RUN_TIMEOUT))
                         plan_bytes = plan.stat().st_size
                         planned = _plan_groups(plan)
                         if planned is not None and planned != listing["groups"]:
@@ -243,7 +247,7 @@ def measure_execute(
                 run_measured(
                     [PY, "-m", "immich_dedupe", "analyze", "--url", double.url, "-o", str(plan)],
                     env=env,
-                    cwd=work.path,
+                    cwd=ROOT,
                     timeout=_RUN_TIMEOUT,
                 )
                 ids = planned_downloads(json.loads(plan.read_bytes()))
@@ -273,7 +277,7 @@ def measure_execute(
                         double.url,
                     ],
                     env=env,
-                    cwd=work.path,
+                    cwd=ROOT,
                     timeout=_RUN_TIMEOUT,
                     check=False,
                 )
