@@ -9,7 +9,7 @@ import pytest
 
 from immich_dedupe.cli import main
 from immich_dedupe.errors import AuthError
-from immich_dedupe.planfile import write_plan
+from immich_dedupe.planfile import load_plan, write_plan
 from tests import factories as f
 from tests import view_plans as vp
 from tests.fake_immich import FakeImmich
@@ -81,3 +81,34 @@ def test_a_key_without_asset_view_is_refused_before_any_thumbnail(
     assert "asset.view" in err and key not in err
     assert immich.requests.count("GET", "/api/assets/*/thumbnail") == 0
     assert not out.exists()
+
+
+def test_a_new_user_can_analyze_the_example_then_show_and_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)
+    plan_path, page = tmp_path / "plan.json", tmp_path / "report.html"
+    assert main(["analyze", "--example", "-o", str(plan_path)]) == 0
+    plan = load_plan(plan_path)
+    assert plan.summary.review and plan.summary.differs_from_immich  # the example shows both
+    capsys.readouterr()
+
+    assert main(["show", str(plan_path)]) == 0
+    overview = [line for line in capsys.readouterr().out.splitlines() if re.match(r"^[0-9a-f]{8}", line)]
+    assert len(overview) == plan.summary.groups
+    actions = [line.split()[1] for line in overview]
+    assert actions == sorted(actions, key=lambda a: a != "review")  # review first
+    differs = {g.duplicate_id[:8]: g.differs_from_immich for g in plan.groups}
+    for line in overview:  # Immich's pick is named where it differs, else "same"
+        assert (" same " not in line) == differs[line[:8]], line
+    differing = [g for g in plan.groups if g.differs_from_immich]
+
+    some_differing = differing[0]
+    assert main(["show", str(plan_path), some_differing.duplicate_id[:8]]) == 0
+    group_view = capsys.readouterr().out
+    assert "our pick differs from Immich's" in group_view and "KEEP" in group_view and "keeps" in group_view
+
+    assert main(["report", str(plan_path), "-o", str(page)]) == 0
+    html = page.read_text(encoding="utf-8")
+    assert html.count('<article class="card"') == plan.summary.groups
+    assert html.count("Immich would keep <span") == sum(g.differs_from_immich for g in plan.groups)
