@@ -59,6 +59,7 @@ _QUARTER_HOUR = 900.0
 _MAX_ZONE_SHIFT = 14 * 3600.0  # a copy that lost its zone is off by its UTC offset: at most 14 h
 _EXIF_DATE = re.compile(r"^(\d{4}):(\d{2}):(\d{2})")
 _FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
+_FACT_RANK = {f: i for i, f in enumerate(FACTS)}
 _TYPE_WORDS = {"IMAGE": "photos", "VIDEO": "videos", "AUDIO": "audio files", "OTHER": "other files"}
 
 
@@ -201,11 +202,12 @@ def plan_group(group: Group, policy: Policy) -> GroupPlan:
     any_loss = any(losses.values())
     action = "review" if conflicts or (any_loss and not keep_both) else "resolve"
 
-    lost_entries: list[str] = []
-    for fact in FACTS:  # fact order first, then server order: stable and readable
-        for s in others:
-            lost_entries.extend(f.entry(names) for f in losses[s.asset.id] if f.fact == fact)
-        lost_entries.extend(c.entry for c in conflicts if c.fact == fact)
+    # Fact order first, then server order (losses before conflicts): stable and readable.
+    ranked = [
+        (_FACT_RANK[f.fact], i, 0, f.entry(names)) for i, s in enumerate(others) for f in losses[s.asset.id]
+    ]
+    ranked += [(_FACT_RANK[c.fact], others.index(c.other), 1, c.entry) for c in conflicts]
+    lost_entries = [entry for *_, entry in sorted(ranked)]
 
     reasons = _reasons(
         action=action,
@@ -284,21 +286,17 @@ def build_plan(
 
 @attrs.frozen
 class _Scored:
+    """A member with its facts and score; ``asset`` and ``facts`` are copied out for speed."""
+
     planned: PlannedAsset
-
-    @property
-    def asset(self) -> AssetFacts:
-        return self.planned.asset
-
-    @property
-    def facts(self) -> dict[str, str | None]:
-        return self.planned.facts  # type: ignore[return-value]
+    asset: AssetFacts
+    facts: dict[str, str | None]
 
     @classmethod
     def of(cls, asset: AssetFacts, policy: Policy) -> _Scored:
         facts = fact_values(asset)
         score, breakdown = score_facts(asset, facts, policy)
-        return cls(PlannedAsset(asset=asset, score=score, breakdown=breakdown, facts=facts))
+        return cls(PlannedAsset(asset=asset, score=score, breakdown=breakdown, facts=facts), asset, facts)
 
 
 @attrs.frozen
@@ -316,7 +314,7 @@ class _Loss:
 @attrs.frozen
 class _Conflict:
     fact: str
-    asset: AssetFacts
+    other: _Scored
     entry: str  # for lost_if_resolved
     sentence: str  # for reasons
 
@@ -429,7 +427,7 @@ def _conflicts(keeper: _Scored, other: _Scored, policy: Policy, names: dict[str,
             out.append(
                 _Conflict(
                     "gps",
-                    o,
+                    other,
                     f"gps: {on} is {dist} from {kn} (conflict)",
                     f"Review: {on} and {kn} were taken {dist} apart (GPS positions conflict)",
                 )
@@ -439,7 +437,7 @@ def _conflicts(keeper: _Scored, other: _Scored, policy: Policy, names: dict[str,
         out.append(
             _Conflict(
                 "capture_date",
-                o,
+                other,
                 f"capture_date: {on} vs {kn}, {how} (conflict)",
                 f"Review: {how} between {kn} and {on}, more than a time-zone shift explains",
             )
