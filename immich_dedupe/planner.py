@@ -532,7 +532,8 @@ def _why_better(keeper: _Scored, other: _Scored, policy: Policy, names: dict[str
 
 
 def _immich_sentence(group: Group, pick: _Scored, names: dict[str, str]) -> str:
-    who = "Immich suggests keeping" if group.suggested_keep_ids else "Immich's rule would keep"
+    suggested = group.suggested_keep_ids is not None and pick.asset.id in group.suggested_keep_ids
+    who = "Immich suggests keeping" if suggested else "Immich's rule would keep"
     sizes = [a.file_size or 0 for a in group.assets]
     size = pick.asset.file_size or 0
     if size == max(sizes) and sizes.count(size) == 1:
