@@ -517,8 +517,7 @@ class _Run:
             self.journal = stack.enter_context(
                 Journal.open(self.root, digest, plan_path=self.opt.plan_path, forbidden=self.opt.forbidden)
             )
-            for event in self._settle_events:
-                self.journal.append(event)
+            self.journal.append_many(self._settle_events)
             self._record_triage()
             with self.stop.installed(self.opt.handle_signals):
                 self._act([w for w in works if w.gid not in self.results])
@@ -681,11 +680,13 @@ class _Run:
     def _record_triage(self) -> None:
         """Journal the outcomes decided before acting (stale groups, settled batches)."""
         assert self.journal is not None  # noqa: S101 - opened by run()
-        for gid, result in self.results.items():
-            if result.status in ("skipped", "failed", "done"):
-                self.journal.append(
-                    {"type": "group", "duplicate_id": gid, "status": result.status, "reason": result.reason}
-                )
+        self.journal.append_many(
+            [
+                {"type": "group", "duplicate_id": gid, "status": r.status, "reason": r.reason}
+                for gid, r in self.results.items()
+                if r.status in ("skipped", "failed", "done")
+            ]
+        )
 
     def _preview(self, info: ServerInfo, works: Sequence[_Work], notes: list[str]) -> ExecutePreview:
         planned: list[GroupResult] = []
@@ -806,32 +807,41 @@ class _Run:
         return {pool.submit(self._backup_job, w, aid): (w, aid) for w in batch for aid in w.trash}
 
     def _collect(self, futures: Mapping[Future[_Job], tuple[_Work, str]]) -> None:
-        waiting = set(futures)
-        while waiting:
-            finished, waiting = wait(waiting, timeout=0.2, return_when=FIRST_COMPLETED)
-            self.stop.check()
-            for future in finished:
-                work, aid = futures[future]
-                try:
-                    job = future.result()
-                except _Stopped:
-                    raise KeyboardInterrupt from None
-                self._take(work, aid, job)
-
-    def _take(self, work: _Work, aid: str, job: _Job) -> None:
+        """Wait for a batch's backups. Their journal entries are written together (one fsync):
+        they record where backups are; the backup files themselves are already durable."""
         assert self.journal is not None  # noqa: S101 - opened by run()
+        waiting = set(futures)
+        events: list[dict[str, Any]] = []
+        try:
+            while waiting:
+                finished, waiting = wait(waiting, timeout=0.2, return_when=FIRST_COMPLETED)
+                self.stop.check()
+                for future in finished:
+                    work, aid = futures[future]
+                    try:
+                        job = future.result()
+                    except _Stopped:
+                        raise KeyboardInterrupt from None
+                    events += self._take(work, aid, job)
+        finally:
+            self.journal.append_many(events)
+
+    def _take(self, work: _Work, aid: str, job: _Job) -> list[dict[str, Any]]:
+        """Fold one finished backup job into its group; returns the journal events to write."""
+        events = []
         self.backups_reused += job.reused
         for record in job.records:
             if self.state.backups.get(record.asset_id) != record:
-                self.journal.append({"type": "backup", "duplicate_id": work.gid, **record.to_json()})
+                events.append({"type": "backup", "duplicate_id": work.gid, **record.to_json()})
             work.backups.append(record)
         if job.status != "ok":
             work.fail(job.status, job.reason)
             self.progress.note(f"group {work.gid}: {job.status}: {job.reason}")
-            return
+            return events
         assert job.facts is not None  # noqa: S101 - set for every ok job
         work.fresh[aid] = job.facts
         work.tag_ids.update(job.tag_ids)
+        return events
 
     # -- backing up (worker threads) ------------------------------------------------------
 
@@ -912,13 +922,14 @@ class _Run:
                 self._carry([w for w in ready if w.trash])
                 self._send_batch([w for w in ready if w.problem is None], "delete")
         assert self.journal is not None  # noqa: S101 - opened by run()
+        events = []
         for w in batch:
             if w.problem is None:
                 status, reason = "done", ""
             else:
                 status, reason = w.problem
             deleted = (*w.gone, *w.trash) if status == "done" else w.gone
-            self.journal.append({"type": "group", "duplicate_id": w.gid, "status": status, "reason": reason})
+            events.append({"type": "group", "duplicate_id": w.gid, "status": status, "reason": reason})
             self.results[w.gid] = GroupResult(
                 duplicate_id=w.gid,
                 status=status,
@@ -927,6 +938,7 @@ class _Run:
                 deleted=tuple(deleted),
                 backups=tuple(r.path for r in w.backups),
             )
+        self.journal.append_many(events)
 
     def _next_batch_id(self) -> str:
         self._batch_seq += 1
