@@ -61,8 +61,18 @@ def _overview_note(group: GroupPlan) -> Text:
         extra = triage.extra_over_immich(group)
         if extra:
             return Text("ours adds: " + ", ".join(extra), style=_IMMICH_STYLE)
+    if group.action == "resolve" and group.delete:
+        # Same pick as Immich: what matters is what goes, and anything carried over.
+        sizes = [a.asset.file_size for a in group.assets if a.id in group.delete]
+        known = None if None in sizes else sum(s for s in sizes if s is not None)
+        note = Text(f"deletes {len(group.delete)}")
+        if known is not None:
+            note.append(f" ({triage.human_bytes(known)})")
+        if len(group.reasons) > 1:
+            note.append(" · " + triage.printable(group.reasons[-1]))
+        return note
     if group.reasons:
-        return Text(triage.printable(group.reasons[0]))
+        return Text(triage.printable(group.reasons[-1]))
     return Text("")
 
 

@@ -15,6 +15,7 @@ import attrs
 
 from immich_dedupe.errors import UsageError
 from immich_dedupe.plan import GroupPlan, PlannedAsset
+from immich_dedupe.policy import TIE_BREAKERS
 from immich_dedupe.scoring import FACTS, LABELS
 
 __all__ = [
@@ -253,6 +254,7 @@ class FactRow:
 
 
 _FACT_ORDER = {name: n for n, name in enumerate(FACTS)}
+_ORDER = {name: n for n, name in enumerate((*FACTS, *TIE_BREAKERS))}
 
 
 def extra_over_immich(group: GroupPlan) -> list[str]:
@@ -280,7 +282,7 @@ def fact_rows(group: GroupPlan, *, include_empty: bool = False) -> list[FactRow]
             names.setdefault(name, False)
     # A plan file keeps facts in sorted key order; show them in the scorer's order (place by
     # GPS, camera model by make), facts it does not know after, tie-breakers last.
-    names = dict(sorted(names.items(), key=lambda item: (not item[1], _FACT_ORDER.get(item[0], len(FACTS)))))
+    names = dict(sorted(names.items(), key=lambda item: (not item[1], _ORDER.get(item[0], len(_ORDER)))))
     lost_names = lost_fact_names(group)
     keepers = [a for a in group.assets if a.id in group.keep]
     rows = []

@@ -49,7 +49,7 @@ def test_overview_lists_review_then_differs_then_the_rest() -> None:
     assert "would lose: description, rating" in rows[0]
     assert "IMG_0002.jpg" in rows[1]  # Immich's pick, shown because it differs
     assert "ours adds: GPS, place" in rows[1]
-    assert "same" in rows[2]
+    assert "same" in rows[2] and "deletes 1 (878.9 KiB)" in rows[2]
 
 
 def test_overview_summary_gives_the_figures() -> None:
