@@ -197,16 +197,16 @@ def main(argv: list[str] | None = None) -> int:
             f"**execute, {ex.groups:,} groups, originals ~{ex.original_size:,} B, "
             f"concurrency {ex.concurrency}**",
             "",
-            "| run | ours wall | ours CPU | ours peak RSS | files | MB | baseline wall | baseline CPU | "
-            "baseline MB | same files | writes | deleted | exit | write requests |",
+            "| run | ours wall | ours CPU (kernel) | ours peak RSS | files | MB | baseline wall | "
+            "baseline CPU (kernel) | baseline MB | same files | writes | deleted | exit | write requests |",
             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for i in range(len(ex.ours)):
             o, b = ex.ours[i], ex.baseline[i]
             routes = ", ".join(f"{k}: {v}" for k, v in ex.writes_by_route[i].items()) or "none"
             lines.append(
-                f"| {i + 1} | {o.wall_s:.2f} s | {o.cpu_s:.2f} s | {o.peak_rss / 2**20:.0f} MiB | "
-                f"{ex.files[i]} | {ex.ours_bytes[i] / 1e6:,.0f} | {b.wall_s:.2f} s | {b.cpu_s:.2f} s | "
+                f"| {i + 1} | {o.wall_s:.2f} s | {report.cpu(o)} | {o.peak_rss / 2**20:.0f} MiB | "
+                f"{ex.files[i]} | {ex.ours_bytes[i] / 1e6:,.0f} | {b.wall_s:.2f} s | {report.cpu(b)} | "
                 f"{ex.baseline_bytes[i] / 1e6:,.0f} | {'yes' if ex.same_files[i] else 'NO'} | "
                 f"{ex.writes[i]} | {ex.deleted[i]} | {ex.exit_codes[i]} | {routes} |"
             )

@@ -38,6 +38,7 @@ class Sample:
 
     wall_s: float
     cpu_s: float  # user + system of the child
+    sys_s: float  # of which in the kernel (socket and file I/O, fsync, page faults)
     peak_rss: int  # bytes (ru_maxrss is KiB on Linux)
     returncode: int
     stdout: str  # the last _TAIL characters
@@ -112,6 +113,7 @@ def run_measured(
         sample = Sample(
             wall_s=result["wall_s"],
             cpu_s=result["cpu_s"],
+            sys_s=result["sys_s"],
             peak_rss=result["peak_rss"],
             returncode=result["returncode"],
             stdout=_tail(out_path),

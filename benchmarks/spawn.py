@@ -1,8 +1,8 @@
 """Run one command and report its wall time, CPU time and peak RSS — from a small process.
 
 ``python -I -S benchmarks/spawn.py RESULT_FILE ARGV…`` forks, execs ``ARGV`` (environment
-inherited), waits for it with ``os.wait4`` and writes ``{"wall_s", "cpu_s", "peak_rss",
-"returncode"}`` as JSON to ``RESULT_FILE``; its own exit code is the child's.
+inherited), waits for it with ``os.wait4`` and writes ``{"wall_s", "cpu_s", "user_s", "sys_s",
+"peak_rss", "returncode"}`` as JSON to ``RESULT_FILE``; its own exit code is the child's.
 
 Why a separate small process: on Linux a child's ``ru_maxrss`` keeps the high-water mark of the
 memory image it was forked from (the kernel carries it across ``exec``), so a child forked by
@@ -35,6 +35,8 @@ def main() -> int:
             {
                 "wall_s": wall,
                 "cpu_s": usage.ru_utime + usage.ru_stime,
+                "user_s": usage.ru_utime,
+                "sys_s": usage.ru_stime,
                 "peak_rss": usage.ru_maxrss * 1024,
                 "returncode": code,
             },
