@@ -26,7 +26,7 @@ import attrs
 
 from immich_dedupe import triage
 from immich_dedupe.durable import atomic_write
-from immich_dedupe.errors import ServerError, ServerUnavailable
+from immich_dedupe.errors import ServerError, ServerUnavailable, UsageError
 from immich_dedupe.plan import GroupPlan, Plan
 from immich_dedupe.progress import NullProgress, Progress
 
@@ -313,5 +313,8 @@ def render_report(plan: Plan, *, thumbnails: Thumbnails | None = None) -> str:
 def write_report(plan: Plan, path: Path, *, thumbnails: Thumbnails | None = None) -> int:
     """Write the report atomically (owner-only: it holds file names and places); returns its size."""
     data = render_report(plan, thumbnails=thumbnails).encode("utf-8")
-    atomic_write(Path(path), data, mode=0o600)
+    try:
+        atomic_write(Path(path), data, mode=0o600)
+    except OSError as err:
+        raise UsageError(f"cannot write the report to {path}: {err.strerror or err}") from err
     return len(data)

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from immich_dedupe import report, triage
-from immich_dedupe.errors import ProtocolError, ServerUnavailable
+from immich_dedupe.errors import ProtocolError, ServerUnavailable, UsageError
 from tests import factories as f
 from tests import view_plans as vp
 
@@ -295,3 +295,8 @@ def test_any_file_name_stays_text(plain_structure: list[str], name: str) -> None
     page = page_of(vp.plan([g]))
     assert [t for t, _ in page.tags] == plain_structure  # the name added no element
     assert triage.printable(name) in "".join(page.text)
+
+
+def test_an_unwritable_output_is_a_clear_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="cannot write the report to .*no-such-dir"):
+        report.write_report(vp.plan(vp.sample_groups()), tmp_path / "no-such-dir" / "report.html")
