@@ -168,3 +168,20 @@ def test_policy_is_frozen() -> None:
         policy.on_loss = "keep_both"  # type: ignore[misc]
     with pytest.raises(TypeError):
         policy.weights["gps"] = 0  # type: ignore[index]
+
+
+def test_docs_show_the_built_in_policy_verbatim() -> None:
+    root = Path(__file__).resolve().parents[2]
+    packaged = (root / "immich_dedupe" / "policy" / "default.toml").read_text(encoding="utf-8")
+    doc = (root / "docs" / "policy.md").read_text(encoding="utf-8")
+    assert f"```toml\n{packaged}```" in doc, "docs/policy.md is out of date: re-embed default.toml"
+
+
+def test_the_documented_example_policy_loads(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    doc = (root / "docs" / "policy.md").read_text(encoding="utf-8")
+    example = doc.split("## Writing your own policy", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    policy = load_policy(write(tmp_path, example, "camera.toml"))
+    assert policy.name == "camera first"
+    assert policy.on_loss == "keep_both"
+    assert policy.carry_immich_facts is False
