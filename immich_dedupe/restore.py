@@ -81,21 +81,24 @@ class RestoreReport:
         return "\n".join(lines)
 
 
-def _candidates(state: JournalState) -> dict[str, tuple[str, bool]]:
-    """Asset id → (duplicate id, deleted permanently?) for everything the run took away."""
-    out: dict[str, tuple[str, bool]] = {}
+def _candidates(state: JournalState) -> dict[str, tuple[str, str]]:
+    """Asset id → (duplicate id, how the run took it: trashed | permanent | restored)."""
+    out: dict[str, tuple[str, str]] = {}
     for intent in state.pending:  # the run died before recording what the server did
-        permanent = bool(intent.get("permanent"))
+        kind = "permanent" if intent.get("permanent") else "trashed"
         for entry in intent.get("groups") or ():
             for aid in entry.get("trash") or ():
-                if aid not in state.restored:
-                    out[aid] = (str(entry.get("duplicate_id")), permanent)
-    for gid, ids in state.still_trashed().items():
+                out[aid] = (str(entry.get("duplicate_id")), kind)
+    for gid, ids in state.trashed.items():
         for aid in ids:
-            out[aid] = (gid, False)
+            out[aid] = (gid, "trashed")
     for gid, ids in state.deleted.items():
         for aid in ids:
-            out[aid] = (gid, True)
+            out[aid] = (gid, "permanent")
+    for aid, (gid, kind) in out.items():
+        if kind == "trashed" and aid in state.restored:
+            # Restored by us earlier: if it is in the trash again, the user put it there.
+            out[aid] = (gid, "restored")
     return out
 
 
@@ -153,18 +156,28 @@ def _check(
     conn: ImmichConnection,
     root: Path,
     state: JournalState,
-    wanted: Mapping[str, tuple[str, bool]],
+    wanted: Mapping[str, tuple[str, str]],
     progress: Progress,
 ) -> dict[str, RestoreItem]:
     items: dict[str, RestoreItem] = {}
     progress.start(_CHECK_TASK, total=len(wanted))
     try:
-        for aid, (gid, permanent) in wanted.items():
+        for aid, (gid, kind) in wanted.items():
             record = state.backups.get(aid)
             backup = str(root.joinpath(*record.path.split("/"))) if record else None
+            if kind == "restored":
+                items[aid] = RestoreItem(
+                    asset_id=aid,
+                    duplicate_id=gid,
+                    status="not_in_trash",
+                    reason="restored by an earlier restore",
+                    backup=backup,
+                )
+                progress.advance(_CHECK_TASK)
+                continue
             got = conn.get_asset(aid)
             if got is None:
-                why = "deleted permanently (--permanent)" if permanent else "no longer in the trash"
+                why = "deleted permanently (--permanent)" if kind == "permanent" else "no longer in the trash"
                 item = RestoreItem(
                     asset_id=aid,
                     duplicate_id=gid,
