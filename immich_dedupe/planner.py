@@ -116,7 +116,9 @@ def parse_capture_time(text: str | None) -> tuple[dt.datetime, bool] | None:
     """
     if not text or not text.strip():
         return None
-    text = _EXIF_DATE.sub(r"\1-\2-\3", text.strip(), count=1)
+    text = text.strip()
+    if text[4:5] == ":":  # EXIF's own "YYYY:MM:DD HH:MM:SS"
+        text = _EXIF_DATE.sub(r"\1-\2-\3", text, count=1)
     date_only = "T" not in text and ":" not in text
     try:
         value = dt.datetime.fromisoformat(text)
