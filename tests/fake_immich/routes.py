@@ -6,6 +6,7 @@ before a handler runs (server.py); handlers only check what Immich checks inside
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import functools
 import io
@@ -274,6 +275,17 @@ def _etag(asset: Asset) -> str:
     return f'W/"{asset.size:x}-{mtime_ms:x}"'
 
 
+def _parse_http_date(value: str | None) -> dt.datetime | None:
+    """An HTTP date as an aware datetime; None when absent or unparseable (then it is ignored)."""
+    if not value:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
 def _parse_range(header: str, size: int) -> tuple[int, int] | str:
     """One ``(start, end_exclusive)``, or "ignore" (malformed / several ranges), or "unsatisfiable"."""
     unit, _, spec = header.partition("=")
@@ -336,10 +348,8 @@ def download_original(request: Request) -> Response:
         if if_none_match.strip() == "*" or etag in [t.strip() for t in if_none_match.split(",")]:
             return Response(status=304, headers=tuple(headers))
     else:
-        since = request.headers.get("If-Modified-Since")
-        if since and email.utils.parsedate_to_datetime(since) >= asset.file_modified_at.replace(
-            microsecond=0
-        ):
+        since = _parse_http_date(request.headers.get("If-Modified-Since"))
+        if since is not None and since >= asset.file_modified_at.replace(microsecond=0):
             return Response(status=304, headers=tuple(headers))
     start, end, status = 0, size, 200
     range_header = request.headers.get("Range")

@@ -292,6 +292,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     server_version = "fake-immich"
     sys_version = ""
     _record: RequestRecord
+    _bad_request = False
 
     def setup(self) -> None:
         super().setup()
@@ -364,7 +365,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         cid = secrets.token_hex(4)
         template: str | None = None
         parsed: Any = None
-        body, too_large = self._read_body()
+        try:
+            body, too_large = self._read_body()
+        except ValueError:  # a malformed Content-Length or chunk size: answer 400 and hang up
+            self.close_connection = True
+            body, too_large = b"", False
+            self._bad_request = True
+        else:
+            self._bad_request = False
         hook = app.faults.on_request
         if hook is not None:
             try:
@@ -378,6 +386,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         try:
             if injected is not None and not injected.after:
                 response = self._injected(injected, cid)
+            elif self._bad_request:
+                response = app.error_response(ApiError(400, "Bad Request"), cid)
             elif too_large:
                 response = app.error_response(ApiError(413, "request entity too large"), cid)
             else:
@@ -411,7 +421,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
-        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+        except OSError:  # the client went away, or the server is stopping
             self.close_connection = True
 
     def _injected(self, fault: Fault, cid: str) -> Response:

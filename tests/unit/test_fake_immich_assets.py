@@ -324,3 +324,15 @@ def test_request_body_over_10_mb_is_413(immich: FakeImmich, immich_http: httpx.C
     assert response.status_code == 413
     assert not immich.state.trashed_ids()
     assert immich_http.get("/server/ping").json() == {"res": "pong"}  # same connection still usable
+
+
+def test_if_modified_since(immich: FakeImmich, immich_http: httpx.Client) -> None:
+    asset = immich.add_asset(size=100)
+    url = f"/assets/{asset.id}/original"
+    modified = immich_http.get(url).headers["last-modified"]
+    assert immich_http.get(url, headers={"If-Modified-Since": modified}).status_code == 304
+    assert (
+        immich_http.get(url, headers={"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}).status_code
+        == 200
+    )
+    assert immich_http.get(url, headers={"If-Modified-Since": "garbage"}).status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import threading
@@ -241,3 +242,10 @@ def test_runs_as_a_separate_process() -> None:
     finally:
         proc.terminate()
         assert proc.wait(timeout=10) == 0
+
+
+def test_malformed_content_length_is_a_400_not_a_crash(immich: FakeImmich) -> None:
+    with socket.create_connection(("127.0.0.1", immich.port)) as sock:
+        sock.sendall(b"DELETE /api/assets HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n")
+        assert sock.recv(100).startswith(b"HTTP/1.1 400")
+    assert immich.requests.records[-1].status == 400
