@@ -200,15 +200,17 @@ def plan_group(group: Group, policy: Policy) -> GroupPlan:
     keep_both = policy.on_loss == "keep_both"
     extra = [s for s in others if losses[s.asset.id]] if keep_both else []
     keep_ids = (keeper.asset.id, *(s.asset.id for s in extra))
-    deleted = [s for s in others if s.asset.id not in keep_ids]
+    kept = set(keep_ids)
+    deleted = [s for s in others if s.asset.id not in kept]
     any_loss = any(losses.values())
     action = "review" if conflicts or (any_loss and not keep_both) else "resolve"
 
     # Fact order first, then server order (losses before conflicts): stable and readable.
+    order = {s.asset.id: i for i, s in enumerate(others)}
     ranked = [
-        (_FACT_RANK[f.fact], i, 0, f.entry(names)) for i, s in enumerate(others) for f in losses[s.asset.id]
+        (_FACT_RANK[f.fact], order[f.asset.id], 0, f.entry(names)) for s in others for f in losses[s.asset.id]
     ]
-    ranked += [(_FACT_RANK[c.fact], others.index(c.other), 1, c.entry) for c in conflicts]
+    ranked += [(_FACT_RANK[c.fact], order[c.other.asset.id], 1, c.entry) for c in conflicts]
     lost_entries = [entry for *_, entry in sorted(ranked)]
 
     reasons = _reasons(
