@@ -300,7 +300,7 @@ class ImmichConnection:
             raise IncompatibleServer(
                 f"{not_immich} was redirected to {target}; use the final address (ending in /api)"
             )
-        if response.status_code in (502, 503, 504):
+        if response.status_code in (429, 502, 503, 504):  # busy or down, not "not Immich"
             raise self._response_error(label, response)
         if response.status_code != 200:
             hint = ""
@@ -395,7 +395,7 @@ class ImmichConnection:
         trash = body.get("trash") if isinstance(body, dict) else None
         if isinstance(trash, bool):
             return trash
-        # Assume the unsafe case: with the trash off, a "trash" is a permanent deletion.
+        # Assume the cautious case: with the trash off, a "trash" is a permanent deletion.
         self.warnings.append(
             "the server did not say whether its trash is enabled (GET /server/features has no 'trash'); "
             "assuming it is disabled"

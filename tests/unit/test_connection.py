@@ -734,3 +734,13 @@ def test_threads_sharing_a_connection_each_get_their_own_attempt_count() -> None
     for t in threads:
         t.join(10)
     assert len(errors) == 1 and "after 4 attempts" in str(errors[0])
+
+
+def test_a_busy_server_is_unavailable_not_foreign(sleeps: list[float]) -> None:
+    busy = httpx.Response(429, headers={"retry-after": "1"}, json={"message": "Too many requests"})
+    with pytest.raises(ServerUnavailable) as exc:
+        connect(Server({("GET", "/api/server/ping"): busy}), sleeps).preflight()
+    assert str(exc.value) == (
+        "GET /server/ping: the server answered 429 Too Many Requests: Too many requests after 4 attempts"
+    )
+    assert sleeps == [1, 1, 1]
