@@ -438,7 +438,7 @@ class State:
                 and not a.is_trashed
                 and a.stack_id is None
                 and a.visibility in LISTED_VISIBILITY
-                and a.exif is not None  # inner join on asset_exif
+                and (a.exif is not None or not self.settings.is_v3)  # 3.x: inner join on asset_exif
             ):
                 groups.setdefault(a.duplicate_id, []).append(a)
         for members in groups.values():

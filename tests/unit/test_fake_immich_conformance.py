@@ -292,3 +292,31 @@ def test_v2_server_sends_v2_error_bodies(trimmed: Spec) -> None:
             assert response.headers["x-immich-cid"] == response.json()["correlationId"]
         assert cases[2].json()["message"] == ["id Invalid UUID"]
         assert cases[4].status_code == 404  # no /duplicates/resolve before 2.7
+
+
+def test_a_seeded_library_listing_matches_the_spec(
+    immich: FakeImmich, immich_http: httpx.Client, trimmed: Spec
+) -> None:
+    immich.seed_library(120, seed=11, original_size=128)
+    body = immich_http.get("/duplicates").json()
+    op = trimmed.operations[("GET", "/duplicates")]
+    _validate(trimmed, op.response_schemas["200"], body, "GET /duplicates (seeded)")
+    for group in body[:20]:
+        for asset in group["assets"]:
+            info = immich_http.get(f"/assets/{asset['id']}").json()
+            _validate(
+                trimmed,
+                trimmed.operations[("GET", "/assets/{id}")].response_schemas["200"],
+                info,
+                asset["id"],
+            )
+
+
+def test_v2_lists_assets_without_exif_rows() -> None:
+    with FakeImmich(version=(2, 7, 5)) as old, httpx.Client(base_url=old.api_url) as client:
+        a, b = old.make_group([{"exif": None}, {}])
+        client.headers["x-api-key"] = old.api_key
+        (group,) = client.get("/duplicates").json()
+        assert [x["id"] for x in group["assets"]] == [a.id, b.id]
+        assert "exifInfo" not in group["assets"][0]
+        assert group["suggestedKeepAssetIds"] == [b.id]
