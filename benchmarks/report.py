@@ -65,38 +65,62 @@ def _rss(samples: Sequence[Sample]) -> list[float]:
     return [s.peak_rss / MIB for s in samples]
 
 
+_KINDS = (("ours", "analyze"), ("lean", "analyze --no-albums"))
+
+
 def analyze_rows(r: AnalyzeResult) -> list[Row]:
-    label = f"analyze, {r.groups:,} groups ({r.assets:,} assets)"
-    ratios = _ratios(_wall(r.ours), _wall(r.floor))
-    ratio = statistics.median(ratios)
-    gated = r.groups == ANALYZE_RATIO_AT
-    rss = statistics.median(_rss(r.ours))
-    rows = [
-        Row(
-            metric=f"{label}: wall time",
-            value=_range(_wall(r.ours), ".2f", " s"),
-            floor=_range(_wall(r.floor), ".2f", " s"),
-            ratio=_range(ratios, ".2f", "×"),
-            target=f"≤ {ANALYZE_RATIO_TARGET}×" if gated else "linear (see growth)",
-            met=ratio <= ANALYZE_RATIO_TARGET if gated else None,
-        ),
-        Row(
-            metric=f"{label}: CPU time",
-            value=_range(_cpu(r.ours), ".2f", " s"),
-            floor=_range(_cpu(r.floor), ".2f", " s"),
-            ratio=_range(_ratios(_cpu(r.ours), _cpu(r.floor)), ".2f", "×"),
-            target="—",
-            met=None,
-        ),
-        Row(
-            metric=f"{label}: peak RSS",
-            value=_range(_rss(r.ours), ".0f", " MiB"),
-            floor=_range(_rss(r.floor), ".0f", " MiB"),
-            ratio=_range(_ratios(_rss(r.ours), _rss(r.floor)), ".2f", "×"),
-            target="< 1 GiB" if r.groups >= ANALYZE_RSS_AT else "—",
-            met=rss * MIB < ANALYZE_RSS_LIMIT if r.groups >= ANALYZE_RSS_AT else None,
-        ),
-    ]
+    """Per variant: wall time, CPU time and peak RSS against the floor of the same rounds."""
+    rows: list[Row] = []
+    for kind, name in _KINDS:
+        pairs = r.pairs(kind)
+        if not pairs:
+            continue
+        ours = [p[0] for p in pairs]
+        floor = [p[1] for p in pairs]
+        label = f"{name}, {r.groups:,} groups ({r.assets:,} assets)"
+        ratios = _ratios(_wall(ours), _wall(floor))
+        gated = kind == "ours" and r.groups == ANALYZE_RATIO_AT
+        rss_gated = r.groups >= ANALYZE_RSS_AT
+        rss = statistics.median(_rss(ours))
+        rows += [
+            Row(
+                metric=f"{label}: wall time",
+                value=_range(_wall(ours), ".2f", " s"),
+                floor=_range(_wall(floor), ".2f", " s"),
+                ratio=_range(ratios, ".2f", "×"),
+                target=f"≤ {ANALYZE_RATIO_TARGET}×" if gated else "—",
+                met=statistics.median(ratios) <= ANALYZE_RATIO_TARGET if gated else None,
+            ),
+            Row(
+                metric=f"{label}: CPU time",
+                value=_range(_cpu(ours), ".2f", " s"),
+                floor=_range(_cpu(floor), ".2f", " s"),
+                ratio=_range(_ratios(_cpu(ours), _cpu(floor)), ".2f", "×"),
+                target="—",
+                met=None,
+            ),
+            Row(
+                metric=f"{label}: peak RSS",
+                value=_range(_rss(ours), ".0f", " MiB"),
+                floor=_range(_rss(floor), ".0f", " MiB"),
+                ratio=_range(_ratios(_rss(ours), _rss(floor)), ".2f", "×"),
+                target="< 1 GiB" if rss_gated else "—",
+                met=rss * MIB < ANALYZE_RSS_LIMIT if rss_gated else None,
+            ),
+        ]
+        if kind == "ours" and r.requests:
+            total = sum(r.requests.values())
+            albums = sum(v for k, v in r.requests.items() if k.startswith("GET /albums"))
+            rows.append(
+                Row(
+                    metric=f"{label}: requests per run",
+                    value=f"{total:,} ({albums:,} album look-ups)",
+                    floor="1",
+                    ratio=f"{total:,}×",
+                    target="—",
+                    met=None,
+                )
+            )
     return rows
 
 
@@ -107,29 +131,56 @@ def growth_rows(small: AnalyzeResult, large: AnalyzeResult) -> list[Row]:
     def exponent(a: Sequence[float], b: Sequence[float]) -> float:
         return math.log(statistics.median(b) / statistics.median(a)) / scale
 
-    label = f"analyze growth {small.groups:,} → {large.groups:,} groups"
-    k_time = exponent(_wall(small.ours), _wall(large.ours))
-    k_floor = exponent(_wall(small.floor), _wall(large.floor))
-    k_rss = exponent(_rss(small.ours), _rss(large.ours))
-    k_rss_floor = exponent(_rss(small.floor), _rss(large.floor))
-    return [
-        Row(
-            metric=f"{label}: wall-time exponent k (t ∝ n^k)",
-            value=f"{k_time:.2f}",
-            floor=f"{k_floor:.2f}",
-            ratio="—",
-            target=f"linear: k ≤ {GROWTH_LIMIT}",
-            met=k_time <= GROWTH_LIMIT,
-        ),
-        Row(
-            metric=f"{label}: peak-RSS exponent",
-            value=f"{k_rss:.2f}",
-            floor=f"{k_rss_floor:.2f}",
-            ratio="—",
-            target=f"linear: k ≤ {GROWTH_LIMIT}",
-            met=k_rss <= GROWTH_LIMIT,
-        ),
+    rows: list[Row] = []
+    for kind, name in _KINDS:
+        a, b = small.pairs(kind), large.pairs(kind)
+        if not a or not b:
+            continue
+        label = f"{name} growth {small.groups:,} → {large.groups:,} groups"
+        a_run, a_floor = [p[0] for p in a], [p[1] for p in a]
+        b_run, b_floor = [p[0] for p in b], [p[1] for p in b]
+        k_time = exponent(_wall(a_run), _wall(b_run))
+        k_rss = exponent(_rss(a_run), _rss(b_run))
+        rows += [
+            Row(
+                metric=f"{label}: wall-time exponent k (t ∝ n^k)",
+                value=f"{k_time:.2f}",
+                floor=f"{exponent(_wall(a_floor), _wall(b_floor)):.2f}",
+                ratio="—",
+                target=f"linear: k ≤ {GROWTH_LIMIT}",
+                met=k_time <= GROWTH_LIMIT,
+            ),
+            Row(
+                metric=f"{label}: peak-RSS exponent",
+                value=f"{k_rss:.2f}",
+                floor=f"{exponent(_rss(a_floor), _rss(b_floor)):.2f}",
+                ratio="—",
+                target=f"linear: k ≤ {GROWTH_LIMIT}",
+                met=k_rss <= GROWTH_LIMIT,
+            ),
+        ]
+    return rows
+
+
+def analyze_runs_table(r: AnalyzeResult) -> str:
+    lines = [
+        f"**analyze, {r.groups:,} groups ({r.assets:,} assets; listing body {r.body_bytes / 1e6:,.1f} MB, "
+        f"plan {r.plan_bytes / 1e6:,.1f} MB)**",
+        "",
+        "| round | command | wall | CPU (kernel) | peak RSS |",
+        "|---|---|---|---|---|",
     ]
+    for i, rnd in enumerate(r.rounds, 1):
+        for name, sample in (("floor", rnd.floor), ("analyze --no-albums", rnd.lean), ("analyze", rnd.ours)):
+            if sample is not None:
+                rss = sample.peak_rss / MIB
+                lines.append(f"| {i} | {name} | {sample.wall_s:.3f} s | {cpu(sample)} | {rss:.0f} MiB |")
+    if r.requests:
+        lines += [
+            "",
+            "Requests of one `analyze` run: " + ", ".join(f"{k}: {v:,}" for k, v in r.requests.items()),
+        ]
+    return "\n".join(lines)
 
 
 def execute_rows(r: ExecuteResult) -> list[Row]:

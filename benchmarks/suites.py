@@ -30,6 +30,7 @@ from benchmarks.measure import CommandFailed, Sample, run_measured
 
 __all__ = [
     "AnalyzeResult",
+    "AnalyzeRound",
     "ExecuteResult",
     "StartupResult",
     "measure_analyze",
@@ -64,13 +65,25 @@ def _json_line(text: str) -> dict[str, Any]:
 
 
 @attrs.frozen(kw_only=True)
+class AnalyzeRound:
+    floor: Sample
+    ours: Sample | None  # analyze with default options (album lookups); not in every round
+    lean: Sample  # analyze --no-albums
+
+
+@attrs.frozen(kw_only=True)
 class AnalyzeResult:
     groups: int
     assets: int
     body_bytes: int  # size of the GET /duplicates body
     plan_bytes: int
-    ours: tuple[Sample, ...]
-    floor: tuple[Sample, ...]
+    rounds: tuple[AnalyzeRound, ...]
+    requests: dict[str, int]  # requests of one default analyze run, by METHOD template
+
+    def pairs(self, kind: str) -> tuple[tuple[Sample, Sample], ...]:
+        """(run, floor of the same round) for ``kind`` "ours" or "lean"."""
+        found = ((getattr(r, kind), r.floor) for r in self.rounds)
+        return tuple((run, floor) for run, floor in found if run is not None)
 
 
 @attrs.frozen(kw_only=True)
@@ -124,48 +137,71 @@ def _plan_groups(plan: Path) -> int | None:
 # --------------------------------------------------------------------------------- analyze
 
 
-def measure_analyze(*, groups: int, repeat: int, scratch: Path | None, log: Log) -> AnalyzeResult:
+def measure_analyze(
+    *, groups: int, repeat: int, repeat_albums: int, scratch: Path | None, log: Log
+) -> AnalyzeResult:
+    """Rounds of: the floor, ``analyze`` (default options), ``analyze --no-albums``, in rotating
+    order. ``repeat_albums`` caps the default runs (one album request per asset is slow)."""
     api_key = secrets.token_urlsafe(24)
     work = _Scratch.make(scratch)
     log(f"analyze: seeding the double with {groups:,} groups")
     try:
         with DoubleProcess(groups=groups, api_key=api_key) as double:
             env = _env(double.url, api_key)
-            floor_argv = [PY, str(BENCH_DIR / "raw_listing.py")]
             plan = work.path / "plan.json"
-            ours_argv = [PY, "-m", "immich_dedupe", "analyze", "--url", double.url, "-o", str(plan)]
-            warm = run_measured(floor_argv, env=env, cwd=ROOT, timeout=_RUN_TIMEOUT)  # warms caches
+            argv = {
+                "floor": [PY, str(BENCH_DIR / "raw_listing.py")],
+                "ours": [PY, "-m", "immich_dedupe", "analyze", "--url", double.url, "-o", str(plan)],
+                "lean": [
+                    PY,
+                    "-m",
+                    "immich_dedupe",
+                    "analyze",
+                    "--no-albums",
+                    "--url",
+                    double.url,
+                    "-o",
+                    str(plan),
+                ],
+            }
+            warm = run_measured(argv["floor"], env=env, cwd=ROOT, timeout=_RUN_TIMEOUT)  # warms caches
             listing = _json_line(warm.stdout)
-            ours: list[Sample] = []
-            floor: list[Sample] = []
+            rounds: list[AnalyzeRound] = []
             plan_bytes = 0
+            requests: dict[str, int] = {}
             for i in range(repeat):
-                # Alternate which goes first so that neither always follows the other.
-                order = ("floor", "ours") if i % 2 == 0 else ("ours", "floor")
-                for which in order:
-                    if which == "floor":
-                        floor.append(run_measured(floor_argv, env=env, cwd=ROOT, timeout=_RUN_TIMEOUT))
-                    else:
-                        plan.unlink(missing_ok=True)
-                        ours.append(run_measured(ours_argv, env=env, cwd=ROOT, timeout=_RUN_TIMEOUT))
-                        plan_bytes = plan.stat().st_size
-                        planned = _plan_groups(plan)
-                        if planned is not None and planned != listing["groups"]:
-                            raise CommandFailed(
-                                f"analyze planned {planned} groups; the server lists {listing['groups']}"
-                            )
+                kinds = ["floor", "lean"] + (["ours"] if i < repeat_albums else [])
+                shift = i % len(kinds)  # rotate so that no command always follows the same one
+                got: dict[str, Sample] = {}
+                for kind in kinds[shift:] + kinds[:shift]:
+                    plan.unlink(missing_ok=True)
+                    double.clear()
+                    got[kind] = run_measured(argv[kind], env=env, cwd=ROOT, timeout=_RUN_TIMEOUT)
+                    if kind == "floor":
+                        continue
+                    plan_bytes = plan.stat().st_size
+                    planned = _plan_groups(plan)
+                    if planned is not None and planned != listing["groups"]:
+                        raise CommandFailed(
+                            f"analyze planned {planned} groups; the server lists {listing['groups']}"
+                        )
+                    if kind == "ours":
+                        requests = double.stats()["by_route"]
+                rounds.append(AnalyzeRound(floor=got["floor"], ours=got.get("ours"), lean=got["lean"]))
                 log(
-                    f"analyze {groups:,}: run {i + 1}/{repeat}: ours {ours[-1].wall_s:.2f} s "
-                    f"{ours[-1].peak_rss / 2**20:.0f} MiB, floor {floor[-1].wall_s:.2f} s "
-                    f"{floor[-1].peak_rss / 2**20:.0f} MiB"
+                    f"analyze {groups:,}: round {i + 1}/{repeat}: "
+                    + ", ".join(
+                        f"{k} {v.wall_s:.2f} s {v.cpu_s:.2f} s CPU {v.peak_rss / 2**20:.0f} MiB"
+                        for k, v in got.items()
+                    )
                 )
             return AnalyzeResult(
                 groups=listing["groups"],
                 assets=int(double.info["assets"]),
                 body_bytes=int(listing["bytes"]),
                 plan_bytes=plan_bytes,
-                ours=tuple(ours),
-                floor=tuple(floor),
+                rounds=tuple(rounds),
+                requests=requests,
             )
     finally:
         work.remove()
