@@ -507,14 +507,17 @@ class State:
         gid = group["duplicateId"]
         members = self._group_members(user_id, gid).get(gid, [])
         if not members:
-            return _failed(gid, "not_found", "Duplicate group not found")
+            return {"id": gid, "success": False, "error": "not_found"}  # the server sends no message here
         member_ids = [a.id for a in members]
         keep = [i for i in dict.fromkeys(group["keepAssetIds"]) if i in member_ids]
         trash = [i for i in dict.fromkeys(group["trashAssetIds"]) if i in member_ids]
-        if set(keep) & set(trash):
-            return _failed(gid, "validation", "An asset cannot be in both keepAssetIds and trashAssetIds")
-        if set(member_ids) - set(keep) - set(trash):
-            return _failed(gid, "validation", "Every asset must be in either keepAssetIds or trashAssetIds")
+        for member in member_ids:  # the first offending member (in group order) decides the message
+            if member in keep and member in trash:
+                return _failed(gid, "validation", "An asset cannot be in both keepAssetIds and trashAssetIds")
+            if member not in keep and member not in trash:
+                return _failed(
+                    gid, "validation", "Every asset must be in either keepAssetIds or trashAssetIds"
+                )
         if any(self._owned(user_id, i) is None for i in trash):
             return _failed(gid, "no_permission", "No permission to delete assets")
         if len(keep) == 1 and trash:

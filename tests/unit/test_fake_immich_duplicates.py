@@ -350,3 +350,22 @@ def test_cached_listing_json_equals_the_plain_mapping(immich: FakeImmich, immich
     assert second == expected
     changed = next(x for x in second[first[0]["duplicateId"]]["assets"] if x["id"] == a["id"])
     assert changed["exifInfo"]["description"] == "changed"
+
+
+def test_first_offending_member_decides_the_validation_message(
+    immich: FakeImmich, immich_http: httpx.Client
+) -> None:
+    a, b = immich.make_group(2)
+    (result,) = _resolve(immich_http, (a.duplicate_id, [b.id], [b.id])).json()
+    assert (
+        result["errorMessage"] == "Every asset must be in either keepAssetIds or trashAssetIds"
+    )  # a comes first
+
+
+def test_group_whose_live_members_are_all_stacked_is_not_found(
+    immich: FakeImmich, immich_http: httpx.Client
+) -> None:
+    a, b = immich.make_group(2)
+    immich.add_stack([a, b])
+    response = _resolve(immich_http, (a.duplicate_id, [a.id], [b.id]))
+    assert response.json() == [{"id": a.duplicate_id, "success": False, "error": "not_found"}]
