@@ -509,8 +509,10 @@ class State:
         if not members:
             return {"id": gid, "success": False, "error": "not_found"}  # the server sends no message here
         member_ids = [a.id for a in members]
-        keep = [i for i in dict.fromkeys(group["keepAssetIds"]) if i in member_ids]
-        trash = [i for i in dict.fromkeys(group["trashAssetIds"]) if i in member_ids]
+        # not de-duplicated, as on the server: a repeated keeper means "not exactly one keeper", and a
+        # repeated trash id makes the access set smaller than the list (→ no_permission)
+        keep = [i for i in group["keepAssetIds"] if i in member_ids]
+        trash = [i for i in group["trashAssetIds"] if i in member_ids]
         for member in member_ids:  # the first offending member (in group order) decides the message
             if member in keep and member in trash:
                 return _failed(gid, "validation", "An asset cannot be in both keepAssetIds and trashAssetIds")
@@ -518,13 +520,15 @@ class State:
                 return _failed(
                     gid, "validation", "Every asset must be in either keepAssetIds or trashAssetIds"
                 )
-        if any(self._owned(user_id, i) is None for i in trash):
+        if trash and len({i for i in trash if self._owned(user_id, i) is not None}) != len(trash):
             return _failed(gid, "no_permission", "No permission to delete assets")
         if len(keep) == 1 and trash:
             self._merge_into(user_id, keep[0], members)
-        for asset_id in keep:
+        for asset_id in dict.fromkeys(keep):
             self._replace(self.assets[asset_id], duplicate_id=None)
-        self._remove_assets(trash, force=not self.settings.trash_enabled, clear_duplicate=True)
+        self._remove_assets(
+            list(dict.fromkeys(trash)), force=not self.settings.trash_enabled, clear_duplicate=True
+        )
         return {"id": gid, "success": True}
 
     def _merge_into(self, user_id: str, keeper_id: str, members: list[Asset]) -> None:

@@ -369,3 +369,10 @@ def test_group_whose_live_members_are_all_stacked_is_not_found(
     immich.add_stack([a, b])
     response = _resolve(immich_http, (a.duplicate_id, [a.id], [b.id]))
     assert response.json() == [{"id": a.duplicate_id, "success": False, "error": "not_found"}]
+
+
+def test_a_repeated_trash_id_is_a_permission_failure(immich: FakeImmich, immich_http: httpx.Client) -> None:
+    a, b = immich.make_group(2)
+    (result,) = _resolve(immich_http, (a.duplicate_id, [a.id], [b.id, b.id])).json()
+    assert result["error"] == "no_permission"
+    assert not immich.state.trashed_ids()
