@@ -42,13 +42,11 @@ UPSTREAM_SPEC = REPO_ROOT.parent / "shared" / "immich-openapi" / "immich-openapi
 # Values from the upstream v3.1.0 spec.
 EXTRA_OPERATIONS: dict[tuple[str, str], tuple[str | None, bool]] = {
     ("POST", "/search/metadata"): ("asset.read", False),
-    ("DELETE", "/stacks/{id}/assets/{assetId}"): ("stack.update", False),
     ("PUT", "/tags/{id}/assets"): ("tag.asset", False),
     ("DELETE", "/albums/{id}/assets"): ("albumAsset.delete", False),
     ("POST", "/trash/restore"): ("asset.delete", False),
     ("POST", "/trash/empty"): ("asset.delete", False),
     ("GET", "/api-keys"): ("apiKey.read", False),
-    ("GET", "/stacks/{id}"): ("stack.read", False),
     ("GET", "/spec.json"): (None, True),
 }
 
