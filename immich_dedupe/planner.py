@@ -8,7 +8,8 @@ The no-loss rule: a group is ``resolve`` only when deleting the other copies los
 nothing. A copy is *lost* if it holds a fact the keeper lacks that nothing carries over
 (GPS, place, time zone, capture date, camera, lens, exposure, people, a live-photo motion
 part, or materially more pixels), and two copies *conflict* if their GPS positions are far
-apart or their capture instants disagree beyond a time-zone shift. Either way the group is
+apart or their capture instants disagree beyond a time-zone shift (a copy without any camera
+data is not compared: its date is its file's, see ``file_dated``). Either way the group is
 ``review`` with the facts listed in ``lost_if_resolved``; with ``on_loss = "keep_both"`` the
 copies holding such facts are kept too and the rest resolved, but a conflict still means
 review. Favourite, rating, description, archive, albums and tags are carried over to the
@@ -47,6 +48,7 @@ from immich_dedupe.scoring import (
 __all__ = [
     "build_plan",
     "capture_conflict",
+    "file_dated",
     "group_fingerprint",
     "haversine_km",
     "immich_keep",
@@ -195,7 +197,8 @@ def plan_group(group: Group, policy: Policy) -> GroupPlan:
     keeper = _choose_keeper(scored, immich)
     others = [s for s in scored if s is not keeper]
     losses = {s.asset.id: _losses(keeper, s, policy) for s in others}
-    conflicts = [c for s in others for c in _conflicts(keeper, s, policy, names)]
+    notes: list[str] = []
+    conflicts = [c for s in others for c in _conflicts(keeper, s, policy, names, notes)]
 
     keep_both = policy.on_loss == "keep_both"
     extra = [s for s in others if losses[s.asset.id]] if keep_both else []
@@ -213,19 +216,22 @@ def plan_group(group: Group, policy: Policy) -> GroupPlan:
     ranked += [(_FACT_RANK[c.fact], order[c.other.asset.id], 1, c.entry) for c in conflicts]
     lost_entries = [entry for *_, entry in sorted(ranked)]
 
-    reasons = _reasons(
-        action=action,
-        keeper=keeper,
-        extra=extra,
-        deleted=deleted,
-        losses=losses,
-        conflicts=conflicts,
-        immich=immich,
-        group=group,
-        scored=scored,
-        policy=policy,
-        names=names,
-    )
+    reasons = [
+        *_reasons(
+            action=action,
+            keeper=keeper,
+            extra=extra,
+            deleted=deleted,
+            losses=losses,
+            conflicts=conflicts,
+            immich=immich,
+            group=group,
+            scored=scored,
+            policy=policy,
+            names=names,
+        ),
+        *notes,
+    ]
     return GroupPlan(
         duplicate_id=group.duplicate_id,
         action=action,
@@ -418,8 +424,34 @@ def _missing_on_keeper(fact: str, keeper: _Scored, other: _Scored, policy: Polic
     return value if keeper.facts[fact] is None else None
 
 
-def _conflicts(keeper: _Scored, other: _Scored, policy: Policy, names: dict[str, str]) -> list[_Conflict]:
-    """Values ``other`` and the keeper both have but that cannot be the same picture's."""
+def file_dated(asset: AssetFacts) -> bool:
+    """True when the asset's capture date is most likely its file's date, not the camera's.
+
+    Immich falls back on the file's creation/modification time when a file has no EXIF date
+    (messenger and browser copies). Such a copy has no camera data at all: no make, model,
+    lens, exposure values or time zone. Its "capture date" is then the day it was saved, so
+    comparing it with the keeper's would flag nearly every messenger copy as a conflict.
+    """
+    return not (
+        asset.make
+        or asset.model
+        or asset.lens_model
+        or asset.f_number
+        or asset.exposure_time
+        or asset.iso
+        or asset.focal_length
+        or asset.time_zone
+    )
+
+
+def _conflicts(
+    keeper: _Scored, other: _Scored, policy: Policy, names: dict[str, str], notes: list[str]
+) -> list[_Conflict]:
+    """Values ``other`` and the keeper both have but that cannot be the same picture's.
+
+    Capture times are not compared when either copy is ``file_dated``; if they would have
+    conflicted, a sentence saying so is added to ``notes``.
+    """
     k, o = keeper.asset, other.asset
     kn, on = names[k.id], names[o.id]
     out = []
@@ -437,7 +469,10 @@ def _conflicts(keeper: _Scored, other: _Scored, policy: Policy, names: dict[str,
                 )
             )
     how = capture_conflict(k, o, policy.time_tolerance_seconds)
-    if how is not None:
+    if how is not None and (file_dated(k) or file_dated(o)):
+        which = on if file_dated(o) else kn
+        notes.append(f"Capture times not compared: {which} has no camera data, so its date is its file's")
+    elif how is not None:
         out.append(
             _Conflict(
                 "capture_date",

@@ -147,10 +147,18 @@ def lost_by_deleting(fact: str, keeper: AssetFacts, gone: AssetFacts, policy: Po
     return k[fact] is None
 
 
+def has_camera_data(a: AssetFacts) -> bool:
+    """Without any, Immich dated the file by its file system times: its date is not compared."""
+    exposure = (a.f_number, a.exposure_time, a.iso, a.focal_length)
+    return any((a.make, a.model, a.lens_model, a.time_zone, *exposure))
+
+
 def conflicting(keeper: AssetFacts, gone: AssetFacts, policy: Policy) -> bool:
     a, b = gps_position(keeper), gps_position(gone)
     if a and b and haversine_km(a, b) > policy.gps_conflict_km:
         return True
+    if not (has_camera_data(keeper) and has_camera_data(gone)):
+        return False
     return capture_conflict(keeper, gone, policy.time_tolerance_seconds) is not None
 
 

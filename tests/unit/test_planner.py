@@ -14,6 +14,7 @@ from immich_dedupe.plan import GroupPlan, PlanServer
 from immich_dedupe.planner import (
     build_plan,
     capture_conflict,
+    file_dated,
     group_fingerprint,
     haversine_km,
     immich_keep,
@@ -408,6 +409,36 @@ def test_capture_time_conflict_sends_group_to_review_with_a_sentence() -> None:
     assert plan.action == "review"
     assert "capture_date" in lost_facts(plan)
     assert "Review: capture times differ by 3 h 7 min between a.HEIC and b.jpg" in text(plan)
+
+
+def test_a_messenger_copy_dated_by_its_file_is_not_a_conflict() -> None:
+    # WhatsApp strips all EXIF; Immich then dates the copy by its file (the day it was received).
+    original = photo("IMG_1234.HEIC")
+    received = bare(
+        "IMG-20230604-WA0001.jpg", date_time_original="2023-06-04T18:22:31.482Z", file_size=300_000
+    )
+    plan = plan_group(group(original, received), POLICY)
+    assert plan.action == "resolve"
+    assert plan.keep == (original.id,)
+    assert (
+        "Capture times not compared: IMG-20230604-WA0001.jpg has no camera data, so its date is its file's"
+        in plan.reasons
+    )
+
+
+def test_a_copy_with_any_camera_data_is_still_compared() -> None:
+    original = photo("IMG_1234.HEIC")
+    export = bare("IMG_1234.jpg", date_time_original="2023-06-04T18:22:31Z", model="iPhone 13")
+    plan = plan_group(group(original, export), POLICY)
+    assert plan.action == "review"
+    assert "capture_date" in lost_facts(plan)
+
+
+def test_file_dated() -> None:
+    assert file_dated(bare())
+    assert file_dated(AssetFacts(id="x"))
+    for fields in ({"make": "Apple"}, {"iso": 100}, {"time_zone": "UTC"}, {"lens_model": "L"}):
+        assert not file_dated(bare(**fields)), fields
 
 
 def test_parse_capture_time_forms() -> None:
