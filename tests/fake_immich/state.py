@@ -238,9 +238,10 @@ class State:
             n = self._counter
             ext = ".mp4" if type == "VIDEO" else ".jpg"
             file_name = file_name or f"IMG_{n:05d}{ext}"
-            if original_path is None:
-                base = f"/mnt/external/photos/{file_name}" if library_id else f"/data/upload/{owner_id}"
-                original_path = base if library_id else f"{base}/{asset_id[:2]}/{asset_id}{_ext(file_name)}"
+            if original_path is None and library_id:  # paths are unique within a library
+                original_path = f"/mnt/external/photos/{asset_id[:8]}/{file_name}"
+            elif original_path is None:
+                original_path = f"/data/upload/{owner_id}/{asset_id[:2]}/{asset_id}{_ext(file_name)}"
             if data is not None:
                 content = Content(data=data)
             else:
