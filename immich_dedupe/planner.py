@@ -529,7 +529,8 @@ def _reasons(
         carried = _carried(keeper, s, policy)
         if carried:
             labels = _join([LABELS[f] for f in carried])
-            out.append(f"{labels[0].upper()}{labels[1:]} carried over from {names[s.asset.id]}")
+            carry = "carried over" if action == "resolve" else "would be carried over"
+            out.append(f"{labels[0].upper()}{labels[1:]} {carry} from {names[s.asset.id]}")
         if s.asset.live_photo_video_id and s.asset.live_photo_video_id != keeper.asset.live_photo_video_id:
             out.append(f"{names[s.asset.id]} is a live photo: its motion part goes with it")
     if action == "resolve" and not deleted:

@@ -251,6 +251,14 @@ def test_carried_sentence_reads_naturally() -> None:
     assert "Favourite and albums carried over from IMG_9.jpg" in plan.reasons
 
 
+def test_carried_facts_in_a_review_group_are_only_proposed() -> None:
+    keeper = keeper_without("lens")
+    other = bare("IMG_9.jpg", lens_model="EF 50mm f/1.8", is_favorite=True)
+    plan = plan_group(group(keeper, other), POLICY)
+    assert plan.action == "review"
+    assert "Favourite would be carried over from IMG_9.jpg" in plan.reasons
+
+
 @pytest.mark.parametrize("fact", CARRIED)
 def test_without_carrying_immich_facts_count_as_lost(fact: str) -> None:
     keeper = keeper_without(fact)
