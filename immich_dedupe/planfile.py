@@ -19,9 +19,11 @@ import functools
 import hashlib
 import itertools
 import json
+import math
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
+from json.encoder import encode_basestring as _encode_str  # C-accelerated
 from pathlib import Path
 from typing import Any
 
@@ -156,21 +158,69 @@ def _asset_key(a: PlannedAsset) -> tuple[str, str]:
     return (a.asset.local_date_time or "", a.asset.id)
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Mapping):  # e.g. MappingProxyType in frozen records
-        return dict(value)
-    if isinstance(value, tuple | frozenset | set):
-        return sorted(value) if isinstance(value, frozenset | set) else list(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
 def _dumps(doc: Mapping[str, Any]) -> bytes:
-    text = json.dumps(
-        doc, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False, default=_json_default
-    )
+    """``json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)`` + newline.
+
+    Written out here because Python 3.11's json falls back to its pure-Python encoder when
+    ``indent`` is set, which made writing the plan analyze's slowest step; this is about
+    twice as fast and produces the same bytes (a property test compares the two).
+    """
+    out: list[str] = []
+    _encode(doc, 0, out)
+    out.append("\n")
     # A lone surrogate (a file name that was not valid Unicode) cannot be UTF-8 encoded;
     # backslashreplace writes it as the JSON escape \udXXX, which loads back exactly.
-    return (text + "\n").encode("utf-8", "backslashreplace")
+    return "".join(out).encode("utf-8", "backslashreplace")
+
+
+_NEWLINES = tuple("\n" + "  " * depth for depth in range(32))
+
+
+def _encode(value: Any, depth: int, out: list[str]) -> None:
+    if isinstance(value, str):
+        out.append(_encode_str(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value!r} cannot be written to a plan: JSON has no NaN or Infinity")
+        out.append(float.__repr__(value))
+    elif isinstance(value, Mapping):  # dicts, and MappingProxyType in frozen records
+        if not value:
+            out.append("{}")
+            return
+        inner = _NEWLINES[depth + 1]
+        sep = "{" + inner
+        for key in sorted(value):
+            if not isinstance(key, str):
+                raise TypeError(f"plan keys must be strings, not {type(key).__name__}")
+            out.append(sep)
+            out.append(_encode_str(key))
+            out.append(": ")
+            _encode(value[key], depth + 1, out)
+            sep = "," + inner
+        out.append(_NEWLINES[depth])
+        out.append("}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            out.append("[]")
+            return
+        inner = _NEWLINES[depth + 1]
+        sep = "[" + inner
+        for item in value:
+            out.append(sep)
+            _encode(item, depth + 1, out)
+            sep = "," + inner
+        out.append(_NEWLINES[depth])
+        out.append("]")
+    else:
+        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def _plan_to_json(plan: Plan) -> dict[str, Any]:

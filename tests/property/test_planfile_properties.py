@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from immich_dedupe import schemacheck
+from immich_dedupe import planfile, schemacheck
 from immich_dedupe.facts import AssetFacts
 from immich_dedupe.plan import ACTIONS, GroupPlan, Plan, PlannedAsset, PlanServer, Summary
 from immich_dedupe.planfile import (
@@ -158,6 +158,29 @@ def test_digest_ignores_only_generated_at(plan: Plan, when: str) -> None:
         flipped = attrs.evolve(g, keep=g.delete, delete=g.keep)
         if set(flipped.keep) != set(g.keep):
             assert plan_digest(attrs.evolve(plan, groups=(flipped, *plan.groups[1:]))) != plan_digest(plan)
+
+
+json_documents = st.recursive(
+    st.none() | st.booleans() | st.integers() | floats | texts,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(texts, inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(json_documents)
+def test_the_plan_writer_matches_json_dumps_byte_for_byte(doc: Any) -> None:
+    reference = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+    assert planfile._dumps(doc) == reference.encode("utf-8", "backslashreplace")
+    assert json.loads(planfile._dumps(doc)) == doc
+
+
+@SETTINGS
+@given(plans())
+def test_plan_bytes_match_json_dumps_of_the_same_document(plan: Plan) -> None:
+    doc = json.loads(dumps_plan(plan))
+    reference = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert dumps_plan(plan) == reference.encode("utf-8", "backslashreplace")
 
 
 # --------------------------------------------------------------------------- schemacheck vs jsonschema
