@@ -16,13 +16,16 @@ import sys
 import time
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from benchmarks import report
 from benchmarks.double import ROOT
+from benchmarks.results import Results, load, save
 from benchmarks.suites import measure_analyze, measure_execute, measure_startup
 
 SUITES = ("startup", "analyze", "execute")
 FINDINGS = Path(__file__).resolve().parent / "findings.md"
+RESULTS = Path(__file__).resolve().parent / "results.json"
 
 METHOD = """\
 - **The server** is the project's Immich test double (`tests/fake_immich`, Immich v3.1.0
@@ -39,11 +42,13 @@ METHOD = """\
   `time.perf_counter` around spawn → exit; CPU time (user + system) and peak RSS from `os.wait4`,
   which reports that one child (not a maximum over all children, as `RUSAGE_CHILDREN` would).
 - **analyze** = `python -m immich_dedupe analyze --url URL -o plan.json` (key in
-  `IMMICH_API_KEY`; default options: pre-flight, streaming `GET /api/duplicates`, album lookups,
-  scoring, planning, writing the plan). **Floor** = a fresh `python benchmarks/raw_listing.py`:
-  one `httpx.get` of `/api/duplicates` and `json.loads` of the body, nothing else. One unmeasured
-  floor run warms caches; then floor and analyze alternate (which one goes first flips each
-  round) and the ratio is taken per pair.
+  `IMMICH_API_KEY`; default options: pre-flight, streaming `GET /api/duplicates`, album look-ups,
+  scoring, planning, writing the plan), and the same with `--no-albums` (everything but the album
+  look-ups), which isolates the listing → plan pipeline. **Floor** = a fresh
+  `python benchmarks/raw_listing.py`: one `httpx.get` of `/api/duplicates` and `json.loads` of
+  the body, nothing else. One unmeasured floor run warms caches; then each round runs the floor
+  and both variants in rotating order, and ratios are taken within a round. Above
+  `--albums-full-repeat-max` groups the default variant runs in the first round only.
 - **Growth**: exponent k in t ∝ n^k between the two scales, from medians; k = 1 is linear, and
   fixed start-up costs pull k below 1. The floor's k is shown beside ours.
 - **execute** = `python -m immich_dedupe execute plan.json --backup-dir DIR --yes --url URL` on a
@@ -157,7 +162,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--output", type=Path, default=ROOT / "docs" / "benchmarks.md", help="Markdown file to (re)write"
     )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=None,
+        help="JSON file of the measurements (default: benchmarks/results.json for the default "
+        "--output, else OUTPUT with .json)",
+    )
+    parser.add_argument(
+        "--render-only", action="store_true", help="re-render --output from --results without measuring"
+    )
     args = parser.parse_args(argv)
+    args.argv = argv
+    if args.results is None:
+        default_output = args.output.resolve() == (ROOT / "docs" / "benchmarks.md").resolve()
+        args.results = RESULTS if default_output else args.output.with_suffix(".json")
     suites = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = set(suites) - set(SUITES)
     if unknown:
@@ -166,16 +185,28 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         scales = scales[:1]
 
+    if args.render_only:
+        results = load(args.results)
+    else:
+        results = _measure(args, suites, scales)
+        save(results, args.results)
+        _log(f"saved the measurements to {args.results}")
+    text = _render(results)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    report.write(args.output, text)
+    _log(f"wrote {args.output}")
+    return 0
+
+
+def _measure(args: argparse.Namespace, suites: list[str], scales: list[int]) -> Results:
     date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     load_before = os.getloadavg()
-    rows: list[report.Row] = []
-    details: list[str] = []
+    startup = ex = None
+    analyzed: list[Any] = []
     if "startup" in suites:
         startup = measure_startup(repeat=args.startup_repeat, log=_log)
-        rows += report.startup_rows(startup)
-        details.append(report.runs_table("start-up", startup.ours, startup.floor, "`python -c pass`"))
     if "analyze" in suites:
-        results = [
+        analyzed = [
             measure_analyze(
                 groups=g,
                 repeat=args.repeat,
@@ -185,11 +216,6 @@ def main(argv: list[str] | None = None) -> int:
             )
             for g in scales
         ]
-        for r in results:
-            rows += report.analyze_rows(r)
-            details.append(report.analyze_runs_table(r))
-        if len(results) > 1:
-            rows += report.growth_rows(results[0], results[-1])
     if "execute" in suites:
         ex = measure_execute(
             groups=args.exec_groups,
@@ -198,43 +224,44 @@ def main(argv: list[str] | None = None) -> int:
             scratch=args.scratch,
             log=_log,
         )
-        rows += report.execute_rows(ex)
-        lines = [
-            f"**execute, {ex.groups:,} groups, originals ~{ex.original_size:,} B, "
-            f"concurrency {ex.concurrency}**",
-            "",
-            "| run | ours wall | ours CPU (kernel) | ours peak RSS | files | MB | baseline wall | "
-            "baseline CPU (kernel) | baseline MB | same files | writes | deleted | exit | write requests |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-        ]
-        for i in range(len(ex.ours)):
-            o, b = ex.ours[i], ex.baseline[i]
-            routes = ", ".join(f"{k}: {v}" for k, v in ex.writes_by_route[i].items()) or "none"
-            lines.append(
-                f"| {i + 1} | {o.wall_s:.2f} s | {report.cpu(o)} | {o.peak_rss / 2**20:.0f} MiB | "
-                f"{ex.files[i]} | {ex.ours_bytes[i] / 1e6:,.0f} | {b.wall_s:.2f} s | {report.cpu(b)} | "
-                f"{ex.baseline_bytes[i] / 1e6:,.0f} | {'yes' if ex.same_files[i] else 'NO'} | "
-                f"{ex.writes[i]} | {ex.deleted[i]} | {ex.exit_codes[i]} | {routes} |"
-            )
-        details.append("\n".join(lines))
-    load_after = os.getloadavg()
+    argv = sys.argv[1:] if args.argv is None else args.argv
+    return Results(
+        date=date,
+        command=("python -m benchmarks " + shlex.join(argv)).strip(),
+        load_before=load_before,
+        load_after=os.getloadavg(),
+        startup=startup,
+        analyze=tuple(analyzed),
+        execute=ex,
+    )
 
-    command = "python -m benchmarks " + shlex.join(argv if argv is not None else sys.argv[1:])
+
+def _render(results: Results) -> str:
+    rows: list[report.Row] = []
+    details: list[str] = []
+    if results.startup is not None:
+        rows += report.startup_rows(results.startup)
+        details.append(
+            report.runs_table("start-up", results.startup.ours, results.startup.floor, "`python -c pass`")
+        )
+    for r in results.analyze:
+        rows += report.analyze_rows(r)
+        details.append(report.analyze_runs_table(r))
+    if len(results.analyze) > 1:
+        rows += report.growth_rows(results.analyze[0], results.analyze[-1])
+    if results.execute is not None:
+        rows += report.execute_rows(results.execute)
+        details.append(report.execute_runs_table(results.execute))
     findings = FINDINGS.read_text(encoding="utf-8") if FINDINGS.exists() else None
-    text = report.render(
+    return report.render(
         rows=rows,
         details=details,
-        machine=_machine(load_before, load_after),
+        machine=_machine(results.load_before, results.load_after),
         method=METHOD,
         findings=findings,
-        command=command.strip(),
-        date=date,
+        command=results.command,
+        date=results.date,
     )
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    report.write(args.output, text)
-    _log(f"wrote {args.output}")
-    print(report.table(rows))
-    return 0
 
 
 if __name__ == "__main__":

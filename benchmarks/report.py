@@ -263,6 +263,26 @@ def startup_rows(r: StartupResult) -> list[Row]:
     ]
 
 
+def execute_runs_table(ex: ExecuteResult) -> str:
+    lines = [
+        f"**execute, {ex.groups:,} groups, originals ~{ex.original_size:,} B, concurrency {ex.concurrency}**",
+        "",
+        "| run | ours wall | ours CPU (kernel) | ours peak RSS | files | MB | baseline wall | "
+        "baseline CPU (kernel) | baseline MB | same files | writes | deleted | exit | write requests |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for i in range(len(ex.ours)):
+        o, b = ex.ours[i], ex.baseline[i]
+        routes = ", ".join(f"{k}: {v}" for k, v in ex.writes_by_route[i].items()) or "none"
+        lines.append(
+            f"| {i + 1} | {o.wall_s:.2f} s | {cpu(o)} | {o.peak_rss / MIB:.0f} MiB | "
+            f"{ex.files[i]} | {ex.ours_bytes[i] / 1e6:,.0f} | {b.wall_s:.2f} s | {cpu(b)} | "
+            f"{ex.baseline_bytes[i] / 1e6:,.0f} | {'yes' if ex.same_files[i] else 'NO'} | "
+            f"{ex.writes[i]} | {ex.deleted[i]} | {ex.exit_codes[i]} | {routes} |"
+        )
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------------- markdown
 
 

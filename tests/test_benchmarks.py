@@ -98,4 +98,24 @@ def test_harness_runs_end_to_end_at_toy_scale(tmp_path: Path) -> None:
     execute_runs = text.split("**execute,", 1)[1]
     row = next(line for line in execute_runs.splitlines() if line.startswith("| 1 |"))
     assert "| yes |" in row  # the baseline fetched exactly the originals execute backed up
-    assert list(tmp_path.iterdir()) == [out]  # plans and backups cleaned up
+    results = out.with_suffix(".json")
+    assert sorted(tmp_path.iterdir()) == sorted([out, results])  # plans and backups cleaned up
+
+    # The saved measurements re-render the same document.
+    again = tmp_path / "again.md"
+    rendered = run_measured(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--render-only",
+            "--results",
+            str(results),
+            "--output",
+            str(again),
+        ],
+        cwd=ROOT,
+        check=False,
+    )
+    assert rendered.returncode == 0, rendered.stderr
+    assert again.read_text() == text
