@@ -67,7 +67,8 @@ MAX_PLAN_BYTES = 2 * 1024**3
 # Plans hold file paths and GPS coordinates of a private library: owner-only, like backups.
 PLAN_FILE_MODE = 0o600
 
-_MAX_REPORTED = 5  # problems listed in one PlanError; the rest are counted
+_MAX_REPORTED = 5  # problems listed in one PlanError; the rest are counted…
+_MAX_COUNTED = 1000  # …up to here: a plan broken everywhere must not cost a message per asset
 _MAX_MESSAGE = 200  # characters of one schema message (they can quote huge instances)
 
 _ASSET_FIELDS: tuple[attrs.Attribute[Any], ...] = tuple(attrs.fields(AssetFacts))
@@ -376,13 +377,13 @@ def _check_schema_version(doc: Any, name: str) -> None:
 
 def _check_schema(doc: dict[str, Any], name: str) -> None:
     """JSON Schema validation with ``schemacheck`` (see there why not jsonschema at run time)."""
-    errors: list[schemacheck.Error] = []
-    _schema_check()(doc, (), errors)
+    errors = schemacheck.collect(_schema_check(), doc, limit=_MAX_COUNTED)
     if not errors:
         return
     lines = [f"{_where(doc, path)}: {_short(message)}" for path, message in errors[:_MAX_REPORTED]]
     if len(errors) > _MAX_REPORTED:
-        lines.append(f"… and {len(errors) - _MAX_REPORTED} more")
+        at_least = "at least " if len(errors) >= _MAX_COUNTED else ""
+        lines.append(f"… and {at_least}{len(errors) - _MAX_REPORTED} more")
     raise PlanError(f"{name} does not match the plan format:\n  " + "\n  ".join(lines))
 
 

@@ -17,17 +17,31 @@ ignored. Messages follow jsonschema's wording.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
+import reprlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["Check", "Error", "compile_schema"]
+__all__ = ["Check", "Error", "collect", "compile_schema"]
 
 Path = tuple[str | int, ...]
 Error = tuple[Path, str]
 # check(instance, path, errors): appends (path, message) for each violation.
 Check = Callable[[Any, Path, list[Error]], None]
+
+# Messages quote the offending value; a plan's values can be huge (a whole "groups" array).
+_REPR = reprlib.Repr()
+_REPR.maxstring = 80
+_REPR.maxother = 80
+_REPR.maxlist = _REPR.maxdict = 4
+_REPR.maxlevel = 2
+
+
+def _show(value: Any) -> str:
+    return _REPR.repr(value)
+
 
 _ANNOTATIONS = frozenset(
     {"description", "title", "$comment", "default", "examples", "$schema", "$id", "$defs"}
@@ -65,6 +79,34 @@ def _json_equal(a: Any, b: Any) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_json_equal(a[k], b[k]) for k in a)
     return type(a) is type(b) and bool(a == b)
+
+
+class _Enough(Exception):
+    pass
+
+
+class _Capped(list[Error]):
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def append(self, item: Error) -> None:
+        super().append(item)
+        if len(self) >= self.limit:
+            raise _Enough
+
+
+def collect(check: Check, instance: Any, *, limit: int | None = None) -> list[Error]:
+    """Run ``check`` on ``instance``; with ``limit``, stop once that many errors are found
+    (a plan broken everywhere must not cost a message per asset)."""
+    if limit is None:
+        errors: list[Error] = []
+        check(instance, (), errors)
+        return errors
+    capped = _Capped(limit)
+    with contextlib.suppress(_Enough):
+        check(instance, (), capped)
+    return list(capped)
 
 
 def compile_schema(schema: Mapping[str, Any] | bool, root: Mapping[str, Any] | None = None) -> Check:
@@ -127,7 +169,7 @@ def _nothing(value: Any, path: Path, errors: list[Error]) -> None:
 
 
 def _always_fails(value: Any, path: Path, errors: list[Error]) -> None:
-    errors.append((path, f"False schema does not allow {value!r}"))
+    errors.append((path, f"False schema does not allow {_show(value)}"))
 
 
 def _type(c: _Compiler, s: Mapping[str, Any], where: str) -> Check:
@@ -142,7 +184,7 @@ def _type(c: _Compiler, s: Mapping[str, Any], where: str) -> Check:
         for t in tests:
             if t(value):
                 return
-        errors.append((path, f"{value!r} is not of type {shown}"))
+        errors.append((path, f"{_show(value)} is not of type {shown}"))
 
     return check
 
@@ -152,7 +194,7 @@ def _enum(c: _Compiler, s: Mapping[str, Any], where: str) -> Check:
 
     def check(value: Any, path: Path, errors: list[Error]) -> None:
         if not any(_json_equal(value, o) for o in options):
-            errors.append((path, f"{value!r} is not one of {options!r}"))
+            errors.append((path, f"{_show(value)} is not one of {options!r}"))
 
     return check
 
@@ -255,9 +297,9 @@ def _bound(kind: type, key: str, too: str, compare: Callable[[int | float, int |
             n = size(value)
             if n is not None and compare(n, limit):
                 if kind in (list, str) and key.startswith("min") and limit == 1:
-                    errors.append((path, f"{value!r} should be non-empty"))
+                    errors.append((path, f"{_show(value)} should be non-empty"))
                 else:
-                    errors.append((path, f"{value!r} {too} {limit!r}"))
+                    errors.append((path, f"{_show(value)} {too} {limit!r}"))
 
         return check
 
@@ -269,7 +311,7 @@ def _pattern(c: _Compiler, s: Mapping[str, Any], where: str) -> Check:
 
     def check(value: Any, path: Path, errors: list[Error]) -> None:
         if isinstance(value, str) and not regex.search(value):
-            errors.append((path, f"{value!r} does not match {s['pattern']!r}"))
+            errors.append((path, f"{_show(value)} does not match {s['pattern']!r}"))
 
     return check
 
@@ -293,12 +335,12 @@ def _combinator(kind: str) -> Any:
                 for r in results:
                     errors.extend(r)
             elif kind == "anyOf" and passed == 0:
-                errors.append((path, f"{value!r} is not valid under any of the given schemas"))
+                errors.append((path, f"{_show(value)} is not valid under any of the given schemas"))
             elif kind == "oneOf" and passed != 1:
                 if passed == 0:
-                    errors.append((path, f"{value!r} is not valid under any of the given schemas"))
+                    errors.append((path, f"{_show(value)} is not valid under any of the given schemas"))
                 else:
-                    errors.append((path, f"{value!r} is valid under each of several given schemas"))
+                    errors.append((path, f"{_show(value)} is valid under each of several given schemas"))
 
         return check
 

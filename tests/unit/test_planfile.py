@@ -398,6 +398,21 @@ def test_schema_errors_list_the_first_few_and_count_the_rest(tmp_path: Path) -> 
     assert "… and 2 more" in message
 
 
+def test_schema_messages_quote_huge_values_briefly(tmp_path: Path) -> None:
+    doc = doc_of(sample_plan())
+    doc["groups"] = {f"group-{i}": {"keep": ["x" * 1000]} for i in range(2000)}
+    message = refused(doc, tmp_path)
+    assert "groups: " in message and len(message) < 1000
+
+
+def test_a_plan_broken_everywhere_is_counted_up_to_a_limit(tmp_path: Path) -> None:
+    doc = doc_of(sample_plan())
+    doc["groups"] = [1] * 5000
+    message = refused(doc, tmp_path)
+    assert message.count("1 is not of type 'object'") == 5
+    assert "… and at least 995 more" in message
+
+
 def test_huge_files_are_refused_before_reading(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
     with path.open("wb") as f:  # sparse: costs no disk space
