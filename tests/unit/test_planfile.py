@@ -16,6 +16,7 @@ import attrs
 import jsonschema
 import pytest
 
+from immich_dedupe import schemacheck
 from immich_dedupe.errors import PlanError, UsageError
 from immich_dedupe.facts import AssetFacts
 from immich_dedupe.plan import GroupPlan, Plan, PlannedAsset, PlanServer, Summary
@@ -559,3 +560,44 @@ def test_the_docs_describe_every_field() -> None:
     names |= set(schema["$defs"]["asset"]["properties"]) | set(schema["$defs"]["summary"]["properties"])
     missing = sorted(n for n in names if f"`{n}`" not in doc)
     assert not missing, f"docs/plan-format.md does not describe {missing}"
+
+
+# --------------------------------------------------------------------------- schemacheck
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "object", "patternProperties": {"^x": {}}},
+        {"properties": {"a": {"format": "uuid"}}},
+        {"$ref": "https://example.com/schema.json"},
+        {"$ref": "#/$defs/missing"},
+        {"type": "uuid"},
+    ],
+    ids=["patternProperties", "nested-format", "remote-ref", "missing-def", "bad-type"],
+)
+def test_schemacheck_refuses_what_it_cannot_check(schema: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="unsupported|only local|does not exist|unknown type"):
+        schemacheck.compile_schema(schema)
+
+
+def test_schemacheck_follows_recursive_definitions() -> None:
+    schema = {
+        "$defs": {
+            "node": {
+                "type": "object",
+                "properties": {"children": {"type": "array", "items": {"$ref": "#/$defs/node"}}},
+            }
+        },
+        "$ref": "#/$defs/node",
+    }
+    check = schemacheck.compile_schema(schema)
+    good = {"children": [{"children": []}, {}]}
+    bad = {"children": [{"children": [7]}]}
+    assert schemacheck.collect(check, good) == []
+    assert schemacheck.collect(check, bad) == [(("children", 0, "children", 0), "7 is not of type 'object'")]
+
+
+def test_the_plan_schema_compiles_with_schemacheck() -> None:
+    check = schemacheck.compile_schema(plan_schema())
+    assert schemacheck.collect(check, doc_of(sample_plan())) == []
