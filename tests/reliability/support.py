@@ -26,7 +26,7 @@ from tests.fake_immich import FakeImmich
 
 REPO = Path(__file__).resolve().parents[2]
 SENTINEL = "sentinel-4b1d7c0e-do-not-print-this-key"  # an API key that is easy to search for
-DELETING = {("POST", "/api/duplicates/resolve"), ("DELETE", "/api/assets")}
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def resolve_groups(plan: Plan) -> list[GroupPlan]:
@@ -159,16 +159,18 @@ class Watch:
         self.immich = immich
         self.backup = backup
         self.lock = threading.Lock()
-        self.write_snapshots: list[set[str]] = []
+        self.write_snapshots: list[set[str]] = []  # verified backups on disk at each write
+        self.gone_snapshots: list[set[str]] = []  # trashed or purged assets at each write
         self.redundant_downloads: list[str] = []
         self.downloads: Counter[str] = Counter()
         self.then: Any = None
 
     def __call__(self, method: str, path: str) -> None:
         with self.lock:
-            if (method, path) in DELETING or method in ("POST", "PUT", "DELETE", "PATCH"):
+            if method in WRITE_METHODS:
                 found = committed(self.backup)
                 self.write_snapshots.append(verified_on_disk(self.immich, self.backup, found))
+                self.gone_snapshots.append(self.immich.state.trashed_ids() | self.immich.state.purged_ids())
             elif method == "GET" and path.endswith("/original"):
                 aid = path.split("/")[-2]
                 self.downloads[aid] += 1
@@ -195,6 +197,16 @@ class Watch:
                             f"{record.method} {record.path}: {sorted(needed - verified)}",
                         )
                     )
+        return problems
+
+    def deleted_again(self) -> list[Violation]:
+        """Deleting requests that named an asset already in the trash or gone when they arrived."""
+        writes = self.immich.requests.writes
+        problems = []
+        for record, gone in zip(writes, self.gone_snapshots, strict=True):
+            again = sorted(set(deleted_ids(record)) & gone)
+            if again:
+                problems.append(Violation("deleted twice", f"{record.method} {record.path}: {again}"))
         return problems
 
 

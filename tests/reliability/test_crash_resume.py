@@ -295,6 +295,7 @@ def test_killed_at_random_moments_then_resumed_the_plan_is_done_safely(
         ), replay
         # at the instant the server received each deleting request, the backups were on disk
         assert watch.deletions_without_backup(plan) == [], replay
+        assert watch.deleted_again() == [], replay
         counts = deletion_counts(immich)
         assert set(counts) == planned_deletions(plan), replay
         assert all(n == 1 for n in counts.values()), f"deleted more than once: {counts} ({replay})"
