@@ -2,8 +2,14 @@
 
 Pure data. ``planner`` builds it, ``planfile`` turns it into reviewable JSON and back,
 ``execute`` acts on it, ``show``/``report`` display it. A person may edit ``action``,
-``keep`` and ``delete`` in the JSON; ``planfile.validate_edits`` checks those edits and
+``keep`` and ``delete`` in the JSON; ``planfile.validate_plan`` checks those edits and
 ``GroupPlan.fingerprint`` detects changes to anything else about the group's assets.
+
+Actions: ``resolve`` (keep ``keep``, delete ``delete``), ``stack`` (keep every member, stacked
+in Immich with the best-scored id of ``keep`` on top; ``delete`` is empty), ``dismiss`` (not
+duplicates: take the group off Immich's list, change nothing else; ``delete`` is empty),
+``review`` (a person should look first) and ``skip`` (leave alone). Schema version 1 knew
+only resolve, review and skip; version 2 added stack and dismiss (and their summary counts).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from immich_dedupe.facts import AssetFacts
 
 __all__ = [
     "ACTIONS",
+    "ACTS_ON_SERVER",
     "SCHEMA_VERSION",
     "Action",
     "GroupPlan",
@@ -26,10 +33,11 @@ __all__ = [
     "Summary",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-Action = Literal["resolve", "review", "skip"]
-ACTIONS: tuple[str, ...] = ("resolve", "review", "skip")
+Action = Literal["resolve", "stack", "dismiss", "review", "skip"]
+ACTIONS: tuple[str, ...] = ("resolve", "stack", "dismiss", "review", "skip")
+ACTS_ON_SERVER: frozenset[str] = frozenset({"resolve", "stack", "dismiss"})  # execute acts on these
 
 
 @attrs.frozen(kw_only=True)
@@ -85,6 +93,8 @@ class Summary:
     skip: int
     differs_from_immich: int
     bytes_freed: int  # sum of file sizes of assets to delete in resolve groups
+    stack: int = 0  # schema version 2 on; a version 1 plan has none
+    dismiss: int = 0
 
 
 @attrs.frozen(kw_only=True)

@@ -57,7 +57,10 @@ __all__ = [
     "write_plan",
 ]
 
-SUPPORTED_SCHEMA_VERSIONS: tuple[int, ...] = (SCHEMA_VERSION,)
+# Version 1 (resolve/review/skip) still reads, and is written back as version 1 (byte for byte,
+# so its digest, and an interrupted execute of it, survive an upgrade). Analyze writes 2.
+SUPPORTED_SCHEMA_VERSIONS: tuple[int, ...] = (1, SCHEMA_VERSION)
+_V2_SUMMARY = ("stack", "dismiss")  # summary counts that version 1 files do not have
 
 # Measured: ~6 KB per two-asset group with every fact present, so 100,000 groups are ~600 MB
 # and ~900 MB with three-asset groups. 2 GiB lets that through with room, and refuses files
@@ -232,9 +235,17 @@ def _plan_to_json(plan: Plan) -> dict[str, Any]:
         "source": plan.source,
         "server": None if plan.server is None else {"url": plan.server.url, "version": plan.server.version},
         "policy": plan.policy,
-        "summary": attrs.asdict(plan.summary),
+        "summary": _summary_to_json(plan),
         "groups": [_group_to_json(g) for g in plan.groups],
     }
+
+
+def _summary_to_json(plan: Plan) -> dict[str, Any]:
+    summary = attrs.asdict(plan.summary)
+    if plan.schema_version < 2:
+        for key in _V2_SUMMARY:
+            del summary[key]
+    return summary
 
 
 def _group_to_json(g: GroupPlan) -> dict[str, Any]:
@@ -455,7 +466,9 @@ def validate_plan(plan: Plan) -> None:
 
     Per group: a known action; no asset listed twice among the members; every id in keep
     and delete is a member; no id twice in keep or delete, none in both; for
-    ``resolve``, keep is non-empty and every member is in keep or delete; the fingerprint
+    ``resolve``, keep is non-empty and every member is in keep or delete; for ``stack``,
+    keep is non-empty (its best-scored id goes on top) and delete is empty; for
+    ``dismiss``, delete is empty; the fingerprint
     matches the members (tamper and damage detection). Across groups: no group twice and
     no asset in two groups. The summary is informational and not checked.
     """
@@ -512,6 +525,14 @@ def _group_problems(g: GroupPlan) -> Iterator[str]:
         for a in g.assets:
             if a.asset.id not in listed:
                 yield f"member {a.asset.id} is in neither keep nor delete (resolve must place every member)"
+    if g.action in ("stack", "dismiss") and g.delete:
+        what = "stacks every member" if g.action == "stack" else "takes the group off Immich's list"
+        yield (
+            f"action {g.action} deletes nothing (it {what}), but delete lists "
+            f"{', '.join(g.delete)}: empty delete, or choose resolve"
+        )
+    if g.action == "stack" and not g.keep:
+        yield "action stack needs at least one id in keep (the best-scored one goes on top of the stack)"
     if g.fingerprint != group_fingerprint(g.assets):
         yield (
             "fingerprint does not match the group's assets: an asset's id, checksum or size was "

@@ -12,9 +12,13 @@ apart or their capture instants disagree beyond a time-zone shift (a copy withou
 data is not compared: its date is its file's, see ``file_dated``). Either way the group is
 ``review`` with the facts listed in ``lost_if_resolved``; with ``on_loss = "keep_both"`` the
 copies holding such facts are kept too and the rest resolved, but a conflict still means
-review. Favourite, rating, description, archive, albums and tags are carried over to the
+review. With ``on_conflict = "stack"`` a group that is review only because of losses is
+``stack`` instead: every copy is kept, stacked in Immich with the keeper on top, so nothing is
+lost; a value conflict still means review (the copies may not be the same picture).
+Favourite, rating, description, archive, albums and tags are carried over to the
 keeper by execute (and by Immich's resolve merge with one keeper), so they only count as
-lost when the policy sets ``carry_immich_facts = false``.
+lost when the policy sets ``carry_immich_facts = false``. The planner never writes
+``dismiss``: only a person decides that a group is not duplicates.
 
 Groups that cannot be judged (fewer than 2 assets, images mixed with videos, a member in
 the trash, offline, hidden or locked, an id listed twice) are ``skip``: nothing happens.
@@ -33,7 +37,7 @@ from dateutil import parser as date_parser
 
 from immich_dedupe import __version__
 from immich_dedupe.facts import AssetFacts, Group
-from immich_dedupe.plan import SCHEMA_VERSION, GroupPlan, Plan, PlannedAsset, PlanServer, Summary
+from immich_dedupe.plan import ACTIONS, SCHEMA_VERSION, GroupPlan, Plan, PlannedAsset, PlanServer, Summary
 from immich_dedupe.policy import CARRIED_FACTS, Policy
 from immich_dedupe.scoring import (
     FACTS,
@@ -54,6 +58,7 @@ __all__ = [
     "immich_keep",
     "parse_capture_time",
     "plan_group",
+    "stack_primary",
 ]
 
 _EARTH_RADIUS_KM = 6371.0088
@@ -201,12 +206,18 @@ def plan_group(group: Group, policy: Policy) -> GroupPlan:
     conflicts = [c for s in others for c in _conflicts(keeper, s, policy, names, notes)]
 
     keep_both = policy.on_loss == "keep_both"
-    extra = [s for s in others if losses[s.asset.id]] if keep_both else []
+    any_loss = any(losses.values())
+    if conflicts:
+        action = "review"
+    elif any_loss and not keep_both:
+        action = "stack" if policy.on_conflict == "stack" else "review"
+    else:
+        action = "resolve"
+    # stack: every copy stays, under the keeper; keep_both: the copies holding a lost fact.
+    extra = [s for s in others if action == "stack" or (keep_both and losses[s.asset.id])]
     keep_ids = (keeper.asset.id, *(s.asset.id for s in extra))
     kept = set(keep_ids)
     deleted = [s for s in others if s.asset.id not in kept]
-    any_loss = any(losses.values())
-    action = "review" if conflicts or (any_loss and not keep_both) else "resolve"
 
     # Fact order first, then server order (losses before conflicts): stable and readable.
     order = {s.asset.id: i for i, s in enumerate(others)}
@@ -238,12 +249,31 @@ def plan_group(group: Group, policy: Policy) -> GroupPlan:
         keep=keep_ids,
         delete=tuple(s.asset.id for s in deleted),
         immich_keep=immich,
-        differs_from_immich=set(keep_ids) != set(immich),
+        # A stack keeps everything: what differs is only which copy is on top.
+        differs_from_immich=(keeper.asset.id not in immich)
+        if action == "stack"
+        else set(keep_ids) != set(immich),
         reasons=tuple(reasons),
         lost_if_resolved=tuple(dict.fromkeys(lost_entries)),
         assets=planned,
         fingerprint=fingerprint,
     )
+
+
+def stack_primary(group: GroupPlan) -> str:
+    """The asset a ``stack`` puts on top: the best-scored id in ``keep``.
+
+    Ties go as for the keeper: Immich's pick, then the oldest file, then the smallest id. So
+    for a plan analyze wrote (keep = every member) it is the planner's keeper, and a person
+    chooses another by leaving only that id in ``keep``. Raises ``ValueError`` on an empty
+    ``keep`` (``planfile.validate_plan`` refuses such a stack group).
+    """
+    kept = [a for a in group.assets if a.id in set(group.keep)]
+    if not kept:
+        raise ValueError(f"group {group.duplicate_id}: a stack needs at least one id in keep")
+    top = max(a.score for a in kept)
+    tied = [a for a in kept if a.score == top]
+    return min(tied, key=lambda a: (a.id not in group.immich_keep, _age_key(a.asset), a.id)).id
 
 
 def build_plan(
@@ -261,7 +291,7 @@ def build_plan(
     plans = sorted(
         (plan_group(g, policy) for g in groups if g.assets), key=lambda p: (p.duplicate_id, p.fingerprint)
     )
-    counts = {"resolve": 0, "review": 0, "skip": 0}
+    counts = dict.fromkeys(ACTIONS, 0)
     n_assets = differs = freed = 0
     for p in plans:
         counts[p.action] += 1
@@ -278,6 +308,8 @@ def build_plan(
         skip=counts["skip"],
         differs_from_immich=differs,
         bytes_freed=freed,
+        stack=counts["stack"],
+        dismiss=counts["dismiss"],
     )
     return Plan(
         schema_version=SCHEMA_VERSION,
@@ -499,16 +531,29 @@ def _reasons(
     names: dict[str, str],
 ) -> list[str]:
     out: list[str] = []
-    verb = "Keeps" if action == "resolve" else "Would keep"
+    verb = {"resolve": "Keeps", "stack": "Stacks every copy with"}.get(action, "Would keep")
     kn = names[keeper.asset.id]
+    on_top = " on top" if action == "stack" else ""
     pick = next((s for s in scored if s.asset.id in immich), None)
 
     if pick is None or pick is keeper:
-        out.append(f"{verb} {kn}, Immich's pick too")
+        out.append(f"{verb} {kn}{on_top}, Immich's pick too")
     else:
-        out.append(f"{verb} {kn}: {_why_better(keeper, pick, policy, names)}")
+        out.append(f"{verb} {kn}{on_top}: {_why_better(keeper, pick, policy, names)}")
     if pick is not None and (pick is not keeper or len(immich) > 1):
         out.append(_immich_sentence(group, pick, names))
+
+    if action == "stack":
+        for s in scored:
+            found = losses.get(s.asset.id)
+            if s is keeper or not found:
+                continue
+            parts = [f"{LABELS[f.fact]} ({_short(f.detail)})" for f in found]
+            out.append(
+                f"Stack: deleting {names[s.asset.id]} would lose {_join(parts)}, so it stays, "
+                f'stacked under {kn} (policy on_conflict = "stack")'
+            )
+        return out
 
     for s in extra:
         facts = [LABELS[f.fact] for f in losses[s.asset.id]]

@@ -24,6 +24,7 @@ from immich_dedupe.errors import UsageError
 __all__ = [
     "BUILT_IN",
     "CARRIED_FACTS",
+    "ON_CONFLICT",
     "ON_LOSS",
     "TIE_BREAKERS",
     "WEIGHTED_FACTS",
@@ -64,9 +65,19 @@ CARRIED_FACTS: frozenset[str] = frozenset(
 )
 TIE_BREAKERS: tuple[str, ...] = ("pixels", "format", "file_size")
 ON_LOSS: tuple[str, ...] = ("review", "keep_both")
+# What to do with a group the no-loss rule sends to review because every copy holds a fact the
+# keeper lacks: leave it for a person, or stack it (keep every copy, the keeper on top).
+ON_CONFLICT: tuple[str, ...] = ("review", "stack")
 
 _TOP_KEYS = ("name", "weights", "tie_breakers", "rules")
-_RULE_KEYS = ("gps_conflict_km", "time_tolerance_seconds", "pixel_tolerance", "on_loss", "carry_immich_facts")
+_RULE_KEYS = (
+    "gps_conflict_km",
+    "time_tolerance_seconds",
+    "pixel_tolerance",
+    "on_loss",
+    "on_conflict",
+    "carry_immich_facts",
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -87,6 +98,7 @@ class Policy:
     pixel_tolerance: float
     on_loss: str  # one of ON_LOSS
     carry_immich_facts: bool
+    on_conflict: str = "review"  # one of ON_CONFLICT
 
     def to_json(self) -> dict[str, Any]:
         """The policy as plain JSON data, recorded in every plan."""
@@ -100,6 +112,7 @@ class Policy:
                 "time_tolerance_seconds": self.time_tolerance_seconds,
                 "pixel_tolerance": self.pixel_tolerance,
                 "on_loss": self.on_loss,
+                "on_conflict": self.on_conflict,
                 "carry_immich_facts": self.carry_immich_facts,
             },
         }
@@ -191,6 +204,12 @@ def _build(data: Mapping[str, Any], source: str, where: str) -> Policy:
         raise UsageError(
             f"{where}: [rules] on_loss must be one of {', '.join(repr(o) for o in ON_LOSS)}, got {on_loss!r}"
         )
+    on_conflict = rules.get("on_conflict")
+    if on_conflict not in ON_CONFLICT:
+        raise UsageError(
+            f"{where}: [rules] on_conflict must be one of {', '.join(repr(o) for o in ON_CONFLICT)}, "
+            f"got {on_conflict!r}"
+        )
     carry = rules.get("carry_immich_facts")
     if not isinstance(carry, bool):
         raise UsageError(f"{where}: [rules] carry_immich_facts must be true or false, got {carry!r}")
@@ -204,6 +223,7 @@ def _build(data: Mapping[str, Any], source: str, where: str) -> Policy:
         pixel_tolerance=_number(data, "rules", "pixel_tolerance", where),
         on_loss=on_loss,
         carry_immich_facts=carry,
+        on_conflict=on_conflict,
     )
 
 

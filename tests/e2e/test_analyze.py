@@ -124,7 +124,7 @@ def test_plan_to_stdout_and_the_summary_to_stderr(
     assert main(["analyze", "-o", "-"]) == 0
     captured = capsys.readouterr()
     plan = json.loads(captured.out)
-    assert plan["schema_version"] == 1 and plan["groups"]
+    assert plan["schema_version"] == 2 and plan["groups"]
     assert "Plan written to stdout" in captured.err
     assert "duplicate groups" in captured.err and str(plan["summary"]["groups"]) in captured.err
     assert "immich-dedupe execute PLAN.json --backup-dir DIR" in captured.err

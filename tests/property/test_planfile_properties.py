@@ -64,10 +64,12 @@ def group_plans(draw: st.DrawFn, ids: list[str], dup: str) -> GroupPlan:
     assets = tuple(draw(planned_assets(i)) for i in ids)
     action = draw(st.sampled_from(ACTIONS))
     shuffled = draw(st.permutations(ids))
-    cut = draw(st.integers(min_value=1 if action == "resolve" else 0, max_value=len(ids)))
+    cut = draw(st.integers(min_value=1 if action in ("resolve", "stack") else 0, max_value=len(ids)))
     keep = shuffled[:cut]
     if action == "resolve":
         delete = shuffled[cut:]
+    elif action in ("stack", "dismiss"):  # they delete nothing
+        delete = []
     else:  # review and skip may leave members unplaced
         delete = shuffled[cut : draw(st.integers(min_value=cut, max_value=len(ids)))]
     return GroupPlan(

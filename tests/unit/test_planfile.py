@@ -343,7 +343,7 @@ def test_nan_is_refused(tmp_path: Path) -> None:
         ([], "not a plan"),
         ({"groups": []}, "no integer schema_version"),
         ({"schema_version": "1"}, "no integer schema_version"),
-        ({"schema_version": 2}, "plan schema version 2 is newer than this tool supports"),
+        ({"schema_version": 3}, "plan schema version 3 is newer than this tool supports"),
         ({"schema_version": 0}, "unknown plan schema version 0"),
     ],
 )
@@ -517,8 +517,8 @@ def test_several_problems_are_listed_together(tmp_path: Path) -> None:
 
 def test_validate_plan_checks_in_memory_plans_too() -> None:
     g = sample_plan().groups[0]
-    with pytest.raises(PlanError, match=f"group {g.duplicate_id}: unknown action 'stack'"):
-        validate_plan(make_plan(attrs.evolve(g, action="stack")))
+    with pytest.raises(PlanError, match=f"group {g.duplicate_id}: unknown action 'merge'"):
+        validate_plan(make_plan(attrs.evolve(g, action="merge")))
     validate_plan(sample_plan())
 
 

@@ -20,12 +20,14 @@ from immich_dedupe.planner import (
     immich_keep,
     parse_capture_time,
     plan_group,
+    stack_primary,
 )
 from immich_dedupe.policy import load_policy
 from tests.factories import FACT_FIELDS, MiB, bare, group, photo, video
 
 POLICY = load_policy(None)
 KEEP_BOTH = attrs.evolve(POLICY, on_loss="keep_both")
+STACK = attrs.evolve(POLICY, on_conflict="stack")
 NO_CARRY = attrs.evolve(POLICY, carry_immich_facts=False)
 
 
@@ -491,6 +493,87 @@ def test_keep_both_when_every_copy_holds_something_keeps_all() -> None:
     assert plan.action == "resolve"
     assert set(plan.keep) == {keeper.id, holder.id}
     assert plan.delete == ()
+
+
+# --------------------------------------------------------------------------- on_conflict = "stack"
+
+
+def test_stack_keeps_every_copy_when_no_copy_carries_every_fact() -> None:
+    keeper = keeper_without("lens")
+    holder = bare("lens.jpg", lens_model="EF 50mm f/1.8")
+    plain = bare("plain.jpg")
+    plan = plan_group(group(plain, keeper, holder), STACK)
+    assert plan.action == "stack"
+    assert set(plan.keep) == {keeper.id, holder.id, plain.id} and plan.keep[0] == keeper.id
+    assert plan.delete == ()
+    assert stack_primary(plan) == keeper.id
+    assert "lens" in lost_facts(plan)  # what a resolve would have lost, for the record
+    assert plan.reasons[0].startswith("Stacks every copy with keeper.HEIC on top")
+    assert any(r.startswith("Stack: deleting lens.jpg would lose lens (EF 50mm f/1.8)") for r in plan.reasons)
+    assert not any("plain.jpg" in r and r.startswith("Stack:") for r in plan.reasons)  # it loses nothing
+    assert not any("carried over" in r for r in plan.reasons)  # nothing is deleted, nothing carried
+
+
+def test_stack_leaves_value_conflicts_for_review() -> None:
+    keeper = photo("a.jpg")
+    far = photo("b.jpg", latitude=-33.86, longitude=151.2, lens_model=None, file_size=1)
+    plan = plan_group(group(keeper, far), STACK)
+    assert plan.action == "review"
+    assert any("conflict" in r for r in plan.reasons)
+
+
+def test_stack_does_not_touch_groups_that_lose_nothing() -> None:
+    small = photo("IMG_1.HEIC", file_size=MiB)
+    copy = photo("IMG_1.jpg", file_size=2 * MiB, latitude=None, longitude=None, time_zone=None)
+    assert plan_group(group(small, copy), STACK).action == "resolve"
+
+
+def test_keep_both_settles_losses_before_on_conflict_is_asked() -> None:
+    keeper = keeper_without("lens")
+    holder = bare("lens.jpg", lens_model="EF 50mm f/1.8")
+    policy = attrs.evolve(STACK, on_loss="keep_both")
+    assert plan_group(group(keeper, holder), policy).action == "resolve"
+
+
+def test_stack_differs_from_immich_only_when_the_top_copy_is_not_immichs_pick() -> None:
+    keeper = keeper_without("lens")
+    holder = bare("lens.jpg", lens_model="EF 50mm f/1.8", file_size=1)
+    assert plan_group(group(keeper, holder, suggested=keeper), STACK).differs_from_immich is False
+    assert plan_group(group(keeper, holder, suggested=holder), STACK).differs_from_immich is True
+
+
+def test_the_summary_counts_stack_groups_and_frees_nothing_for_them() -> None:
+    keeper = keeper_without("lens")
+    holder = bare("lens.jpg", lens_model="EF 50mm f/1.8")
+    plan = build_plan(
+        [group(keeper, holder)], STACK, source="file", server=None, generated_at="2026-01-01T00:00:00Z"
+    )
+    assert (plan.summary.stack, plan.summary.review, plan.summary.dismiss) == (1, 0, 0)
+    assert plan.summary.bytes_freed == 0
+    assert plan.schema_version == 2
+    planfile.validate_plan(plan)
+
+
+def test_stack_primary_is_the_best_scored_id_a_person_left_in_keep() -> None:
+    keeper = keeper_without("lens")
+    holder = bare("lens.jpg", lens_model="EF 50mm f/1.8")
+    plan = plan_group(group(keeper, holder), STACK)
+    assert stack_primary(plan) == keeper.id
+    assert stack_primary(attrs.evolve(plan, keep=(holder.id,))) == holder.id
+    with pytest.raises(ValueError, match="at least one id in keep"):
+        stack_primary(attrs.evolve(plan, keep=()))
+
+
+def test_stack_primary_ties_go_to_immichs_pick_then_the_oldest_then_the_smallest_id() -> None:
+    old = bare("b.jpg", file_created_at="2020-01-01T00:00:00.000Z")
+    new, twin = bare("a.jpg"), bare("c.jpg")  # same score and age as each other
+    plan = plan_group(group(new, old, twin, suggested=twin), STACK)
+    tied = attrs.evolve(plan, keep=(new.id, old.id, twin.id))
+    assert len({a.score for a in tied.assets}) == 1
+    assert stack_primary(tied) == twin.id  # Immich's pick
+    no_pick = attrs.evolve(tied, immich_keep=())
+    assert stack_primary(no_pick) == old.id  # the oldest file
+    assert stack_primary(attrs.evolve(no_pick, keep=(new.id, twin.id))) == min(new.id, twin.id)
 
 
 # --------------------------------------------------------------------------- skip

@@ -31,6 +31,7 @@ def test_built_in_default_loads_with_every_weight_and_rule() -> None:
     assert set(policy.weights) == set(WEIGHTED_FACTS)
     assert set(policy.tie_breakers) == set(TIE_BREAKERS)
     assert policy.on_loss == "review"
+    assert policy.on_conflict == "review"  # a person decides unless the user opts in to stacking
     assert policy.carry_immich_facts is True
     assert policy.gps_conflict_km > 0
     assert 0 < policy.pixel_tolerance < 1
@@ -63,6 +64,7 @@ def test_to_json_records_the_whole_policy_as_plain_json() -> None:
         "time_tolerance_seconds": policy.time_tolerance_seconds,
         "pixel_tolerance": policy.pixel_tolerance,
         "on_loss": "review",
+        "on_conflict": "review",
         "carry_immich_facts": True,
     }
 
@@ -109,6 +111,8 @@ def test_empty_user_file_is_the_default_under_its_own_name(tmp_path: Path) -> No
         ("[weights]\ngps = inf\n", "[weights] gps must be a number"),
         ("[tie_breakers]\npixels = -0.1\n", "[tie_breakers] pixels must be 0 or more"),
         ("[rules]\non_loss = 'delete'\n", "on_loss must be one of 'review', 'keep_both', got 'delete'"),
+        ("[rules]\non_conflict = 'dismiss'\n", "on_conflict must be one of 'review', 'stack', got 'dismiss'"),
+        ("[rules]\non_conflict = true\n", "on_conflict must be one of 'review', 'stack', got True"),
         ("[rules]\ncarry_immich_facts = 'yes'\n", "carry_immich_facts must be true or false, got 'yes'"),
         ("[rules]\ngps_conflict_km = 0\n", "gps_conflict_km must be more than 0"),
         ("[rules]\ntime_tolerance_seconds = '2s'\n", "time_tolerance_seconds must be a number"),
@@ -185,3 +189,10 @@ def test_the_documented_example_policy_loads(tmp_path: Path) -> None:
     assert policy.name == "camera first"
     assert policy.on_loss == "keep_both"
     assert policy.carry_immich_facts is False
+
+
+def test_on_conflict_stack_is_read_from_a_user_file(tmp_path: Path) -> None:
+    policy = load_policy(write(tmp_path, '[rules]\non_conflict = "stack"\n'))
+    assert policy.on_conflict == "stack"
+    assert policy.on_loss == "review"
+    assert policy.to_json()["rules"]["on_conflict"] == "stack"
