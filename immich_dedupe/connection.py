@@ -47,7 +47,7 @@ from immich_client import AuthenticatedClient
 from immich_client.api.albums import add_assets_to_albums as op_add_assets_to_albums
 from immich_client.api.assets import delete_assets as op_delete_assets
 from immich_client.api.assets import update_assets as op_update_assets
-from immich_client.api.duplicates import delete_duplicates as op_delete_duplicates
+from immich_client.api.duplicates import delete_duplicate as op_delete_duplicate
 from immich_client.api.stacks import delete_stack as op_delete_stack
 from immich_client.api.tags import bulk_tag_assets as op_bulk_tag_assets
 from immich_client.api.tags import get_all_tags as op_get_all_tags
@@ -559,14 +559,41 @@ class ImmichConnection:
         self._call("PUT /assets", op_update_assets.sync_detailed, expect=204, body=body)
 
     def dismiss_groups(self, duplicate_ids: Sequence[str]) -> None:
-        """``DELETE /duplicates``: take the groups apart; deletes no asset."""
+        """``DELETE /duplicates``: take the groups off the duplicate list; deletes no asset.
+
+        Immich checks every id before it changes anything, so one unknown, foreign or fully
+        trashed group fails the whole request: that 400 raises ``BatchRejected`` (nothing
+        changed; split the batch and retry). Never retried once it may have been sent.
+        """
+        label = "DELETE /duplicates"
         if not duplicate_ids:
             return
-        body = BulkIdsDto(ids=[_uuid(i) for i in duplicate_ids])
-        self._call("DELETE /duplicates", op_delete_duplicates.sync_detailed, expect=204, body=body)
+        body = BulkIdsDto(ids=[_uuid(i) for i in duplicate_ids]).to_dict()
+        response = self._send(label, "DELETE", "/duplicates", json_body=body)
+        if response.status_code == 400:
+            message = _server_message(response.content)
+            raise BatchRejected(
+                self._scrub(
+                    f"{label}: the server rejected the whole batch of {len(duplicate_ids)} group(s), "
+                    f"nothing changed (400: {message or 'no message'})"
+                ),
+                server_message=message,
+            )
+        if response.status_code != 204:
+            raise self._response_error(label, response)
+
+    def dismiss_group(self, duplicate_id: str) -> None:
+        """``DELETE /duplicates/{id}``: take one group off the duplicate list; deletes no asset."""
+        self._call(
+            "DELETE /duplicates/{id}", op_delete_duplicate.sync_detailed, expect=204, id=_uuid(duplicate_id)
+        )
 
     def create_stack(self, asset_ids: Sequence[str]) -> str:
-        """``POST /stacks``; the first id becomes the primary. Returns the stack id."""
+        """``POST /stacks``; the first id becomes the primary. Returns the stack id.
+
+        Never retried once it may have been sent: after a lost answer, look for the stack
+        (``get_asset(primary)`` has ``stack``) before creating another.
+        """
         label = "POST /stacks"
         body = StackCreateDto(asset_ids=[_uuid(i) for i in asset_ids]).to_dict()
         response = self._send(label, "POST", "/stacks", json_body=body)
@@ -579,6 +606,7 @@ class ImmichConnection:
         return stack_id
 
     def delete_stack(self, stack_id: str) -> None:
+        """``DELETE /stacks/{id}``: the assets stay, unstacked; 400 (unknown, not ours) → ``ServerError``."""
         self._call("DELETE /stacks/{id}", op_delete_stack.sync_detailed, expect=204, id=_uuid(stack_id))
 
     def album_memberships(

@@ -678,6 +678,24 @@ def test_restore_dismiss_stack_tags_and_albums() -> None:
     assert conn.album_memberships([A1, A2, A1]) == {A1: (album,), A2: ()}
 
 
+def test_dismiss_a_batch_that_the_server_refuses_whole_is_batch_rejected() -> None:
+    answer = httpx.Response(400, json={"message": "Not found or no duplicate.delete access"})
+    server = Server({("DELETE", "/api/duplicates"): answer})
+    with pytest.raises(BatchRejected) as exc:
+        connect(server).dismiss_groups([G1, G1])
+    assert exc.value.server_message == "Not found or no duplicate.delete access"
+    assert "rejected the whole batch of 2 group(s), nothing changed" in str(exc.value)
+    assert len(server.requests) == 1  # a write is never repeated
+
+
+def test_dismiss_one_group_and_nothing_sent_for_none() -> None:
+    server = Server({("DELETE", "/api/duplicates/" + G1): httpx.Response(204)})
+    conn = connect(server)
+    conn.dismiss_group(G1)
+    conn.dismiss_groups([])
+    assert [(r.method, r.url.path) for r in server.requests] == [("DELETE", "/api/duplicates/" + G1)]
+
+
 def test_album_memberships_without_albums_asks_once() -> None:
     server = Server({("GET", "/api/albums"): []})
     assert connect(server).album_memberships([A1, A2]) == {A1: (), A2: ()}
