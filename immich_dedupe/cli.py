@@ -443,8 +443,10 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
     def confirm(preview: RestoreReport) -> bool:
         print(_redact(preview.to_text()))
+        groups = len(preview.groups_with("to_regroup"))
+        also = f" and put {groups} group(s) back on Immich's duplicate list" if groups else ""
         return args.yes or _confirm(
-            f"Restore {len(preview.with_status('trashed'))} assets from Immich's trash?"
+            f"Restore {len(preview.with_status('trashed'))} assets from Immich's trash{also}?"
         )
 
     progress = RichProgress()

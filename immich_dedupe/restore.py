@@ -9,7 +9,11 @@ verified original in the backup directory, for re-upload.
 
 Batches whose ``done`` never reached the journal (a killed run) are included: whatever of
 them is in the trash was put there by that run. Restoring does not undo the metadata
-Immich merged into the keepers, nor re-create the duplicate group.
+Immich merged into the keepers.
+
+Then every group the run stacked, dismissed or resolved is put back on Immich's duplicate
+list as it was (``settle.plan_regroup``/``settle.regroup``): the stacks the run created are
+deleted and each member still on the server gets its duplicate id back.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from immich_dedupe import settle
 from immich_dedupe.durable import RunLock
 from immich_dedupe.errors import EXIT_OK, EXIT_PARTIAL, JournalError
 from immich_dedupe.journal import Journal, JournalState
@@ -48,14 +53,22 @@ class RestoreReport:
     backup_dir: str
     items: tuple[RestoreItem, ...]
     confirmed: bool
+    groups: tuple[settle.RegroupItem, ...] = ()  # groups put back on the duplicate list
 
     def with_status(self, status: str) -> tuple[RestoreItem, ...]:
         return tuple(i for i in self.items if i.status == status)
 
+    def groups_with(self, status: str) -> tuple[settle.RegroupItem, ...]:
+        return tuple(g for g in self.groups if g.status == status)
+
     @property
     def exit_code(self) -> int:
-        """0 when every asset the run trashed is out of the trash again."""
-        ok = self.confirmed and all(i.status in ("restored", "not_in_trash") for i in self.items)
+        """0 when every asset the run trashed is out of the trash again and every group is back."""
+        ok = (
+            self.confirmed
+            and all(i.status in ("restored", "not_in_trash") for i in self.items)
+            and all(g.ok for g in self.groups)
+        )
         return EXIT_OK if ok else EXIT_PARTIAL
 
     def to_json(self) -> dict[str, Any]:
@@ -64,6 +77,7 @@ class RestoreReport:
             "confirmed": self.confirmed,
             "exit_code": self.exit_code,
             "items": [attrs.asdict(i) for i in self.items],
+            "groups": [attrs.asdict(g) for g in self.groups],
         }
 
     def to_text(self) -> str:
@@ -78,6 +92,18 @@ class RestoreReport:
                 lines.append(f"  {item.asset_id} (group {item.duplicate_id}): {item.reason}")
                 if item.backup:
                     lines.append(f"    verified original: {item.backup}")
+        if self.groups:
+            back = len(self.groups_with("regrouped" if self.confirmed else "to_regroup"))
+            lines.append(
+                f"{'groups put back' if self.confirmed else 'groups to put back'} on Immich's duplicate "
+                f"list: {back}; already there: {len(self.groups_with('in_group'))}; "
+                f"not put back: {len(self.groups_with('not_regrouped')) + len(self.groups_with('failed'))}"
+            )
+            for g in self.groups:
+                if g.status in ("to_regroup", "regrouped") and g.stack_id:
+                    lines.append(f"  group {g.duplicate_id} ({g.action}): stack {g.stack_id} deleted")
+                if g.status in ("not_regrouped", "failed") or (g.reason and g.status != "in_group"):
+                    lines.append(f"  group {g.duplicate_id} ({g.action}): {g.reason}")
         return "\n".join(lines)
 
 
@@ -124,12 +150,24 @@ def restore_from_journal(
     with RunLock(root, on_break=progress.note), Journal.open(root, None, forbidden=forbidden) as journal:
         state = journal.state()
         wanted = _candidates(state)
-        conn.preflight(required=("asset.read", "asset.delete"))
+        required = (
+            "asset.read",
+            *(("asset.delete",) if wanted else ()),
+            *settle.undo_permissions(journal.events),
+        )
+        optional = {} if "asset.update" in required else {"asset.update": "putting resolved groups back"}
+        info = conn.preflight(required=required, optional=optional)
+        for warning in getattr(conn, "warnings", ()):
+            progress.note(warning)
         items = _check(conn, root, state, wanted, progress)
-        preview = RestoreReport(backup_dir=str(root), items=tuple(items.values()), confirmed=False)
+        groups = settle.plan_regroup(conn, journal.events, info=info, progress=progress)
+        preview = RestoreReport(
+            backup_dir=str(root), items=tuple(items.values()), groups=tuple(groups), confirmed=False
+        )
         to_restore = [i.asset_id for i in items.values() if i.status == "trashed"]
-        if not to_restore or (confirm is not None and not confirm(preview)):
-            confirmed = not to_restore
+        to_regroup = [g for g in groups if g.status == "to_regroup"]
+        if not (to_restore or to_regroup) or (confirm is not None and not confirm(preview)):
+            confirmed = not (to_restore or to_regroup)
             return attrs.evolve(preview, confirmed=confirmed)
         progress.start("Restoring", total=len(to_restore))
         try:
@@ -149,7 +187,10 @@ def restore_from_journal(
                 items[aid] = attrs.evolve(
                     old, status="failed", reason="the server did not take it out of the trash"
                 )
-        return RestoreReport(backup_dir=str(root), items=tuple(items.values()), confirmed=True)
+        groups = settle.regroup(conn, journal, groups, progress=progress)
+        return RestoreReport(
+            backup_dir=str(root), items=tuple(items.values()), groups=tuple(groups), confirmed=True
+        )
 
 
 def _check(
