@@ -57,7 +57,7 @@ from immich_dedupe.errors import (
     ServerUnavailable,
 )
 from immich_dedupe.facts import AssetFacts, Group, ResolveGroup, ServerInfo
-from immich_dedupe.journal import Journal, JournalState, fold, read_journal
+from immich_dedupe.journal import JOURNAL_NAME, Journal, JournalState, fold, parse_journal
 from immich_dedupe.plan import GroupPlan, Plan
 from immich_dedupe.planfile import plan_digest, validate_plan
 from immich_dedupe.progress import NullProgress, Progress
@@ -295,6 +295,10 @@ def asset_mismatch(planned: AssetFacts, live: AssetFacts | None, duplicate_id: s
         return f"asset {planned.id} is no longer in this duplicate group"
     if live.checksum != planned.checksum:
         return f"the checksum of {planned.id} changed since analyze"
+    if planned.has_exif and not live.has_exif:
+        # Unknown, not absent: the DELETE path carries rating and description from this very
+        # answer, so deleting now could drop metadata the keeper never received.
+        return f"the server's answer for {planned.id} has no EXIF data, although analyze saw some"
     return None
 
 
@@ -526,19 +530,24 @@ class _Run:
             return report
 
     def _read_state(self, digest: str) -> JournalState:
+        """The journal folded, without writing to it (a dry run must not). None yet: empty state."""
+        path = self.root / JOURNAL_NAME
         try:
-            contents = read_journal(self.root)
-        except JournalError:
-            if not (self.root / "journal.jsonl").exists():
-                return fold(())
-            raise
-        theirs = contents.header.get("plan_digest")
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return fold(())
+        except OSError as err:
+            raise JournalError(f"cannot read the journal {path}: {err.strerror or err}") from err
+        records, _ = parse_journal(data, name=str(path))
+        if not records:  # created, but the header never made it to disk
+            return fold(())
+        theirs = records[0].get("plan_digest")
         if theirs != digest:
             raise JournalError(
                 f"this backup directory belongs to another plan (journal plan {str(theirs)[:16]}…, "
                 f"this plan {digest[:16]}…); use a new --backup-dir or the original plan"
             )
-        return contents.state()
+        return fold(records[1:])
 
     def _check_server(self, info: ServerInfo) -> list[str]:
         notes = []

@@ -500,3 +500,35 @@ def test_a_keeper_that_would_lose_metadata_without_permission_to_carry_it_is_lef
     report = {r["duplicate_id"]: r for r in json.loads((backup / "report.json").read_text())["groups"]}
     assert "asset.update" in report[by_member[g[0].id].duplicate_id]["reason"]
     assert env.state.asset(plain[1].id).is_trashed or env.state.asset(plain[0].id).is_trashed
+
+
+def test_a_backup_directory_used_for_another_plan_is_refused(
+    env: FakeImmich, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan_path, plan = _three_groups(env, tmp_path)
+    backup = tmp_path / "backup"
+    other = tmp_path / "other.json"
+    other.write_text(plan_path.read_text())
+    _edit(other, lambda d: d["groups"][0].update(action="skip"))
+    assert run_cli(capsys, *execute_argv(other, backup))[0] == 0
+    env.requests.clear()
+
+    code, _, err = run_cli(capsys, *execute_argv(plan_path, backup))
+
+    assert code == 9
+    assert "another plan" in err
+    assert len(env.requests) == 0
+
+
+def test_a_journal_whose_header_never_reached_the_disk_starts_afresh(
+    env: FakeImmich, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan_path, plan = _three_groups(env, tmp_path)
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    (backup / "journal.jsonl").write_bytes(b'{"type": "header", "plan_dig')  # torn by a crash
+
+    code, _, err = run_cli(capsys, *execute_argv(plan_path, backup))
+
+    assert code == 0, err
+    assert_plan_completed(env, plan, backup)
