@@ -343,6 +343,10 @@ def _print_analyze_summary(plan: Any, output: str, console: Any) -> None:
     table.add_row("duplicate groups", str(s.groups))
     table.add_row("assets in them", str(s.assets))
     table.add_row("resolved automatically", str(s.resolve))
+    if s.stack or s.dismiss:  # policy on_conflict = "stack"; dismiss only by hand
+        table.add_row("stacked, every copy kept", str(s.stack))
+    if s.dismiss:
+        table.add_row("dismissed (not duplicates)", str(s.dismiss))
     table.add_row("left for review", str(s.review))
     table.add_row("skipped", str(s.skip))
     table.add_row("keeper differs from Immich's pick", str(s.differs_from_immich))
@@ -406,7 +410,12 @@ def _cmd_execute(args: argparse.Namespace) -> int:
         if args.yes:
             return True
         where = "permanently delete" if preview.permanent else "move to Immich's trash"
-        return _confirm(f"Back up, verify and {where} {preview.assets_to_delete} assets?")
+        question = f"Back up, verify and {where} {preview.assets_to_delete} assets"
+        for action, verb in (("stack", "stack"), ("dismiss", "dismiss")):
+            n = sum(1 for g in preview.to_act if g.action == action)
+            if n:
+                question += f", {verb} {n} group(s)"
+        return _confirm(question + "?")
 
     progress = RichProgress()
     try:
@@ -420,6 +429,9 @@ def _cmd_execute(args: argparse.Namespace) -> int:
         for g in report.groups:
             size = f" ({g.bytes_to_download} bytes to download)" if g.bytes_to_download else ""
             print(_redact(f"  {g.duplicate_id}: {g.status}: {g.reason}{size}"))
+        for gp in plan.groups:
+            if gp.action in ("review", "skip"):
+                print(_redact(f"  {gp.duplicate_id}: left alone ({gp.action})"))
     elif not report.confirmed:
         print("not confirmed: nothing was downloaded or deleted")
     else:

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from immich_dedupe import __version__
+from immich_dedupe import __version__, settle
 from immich_dedupe.backup import BackupRecord, BackupStore
 from immich_dedupe.carry import apply_updates, keeper_updates
 from immich_dedupe.connection import BatchRejected, ImmichConnection
@@ -114,10 +114,11 @@ class GroupResult:
     duplicate_id: str
     status: str  # done | already_done | skipped | failed | planned
     reason: str = ""
-    keep: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()  # for a stack: every member, the top of the stack first
     deleted: tuple[str, ...] = ()  # trashed (or permanently deleted) on the server
     backups: tuple[str, ...] = ()  # backup files, relative to the backup directory
     bytes_to_download: int = 0  # dry run / preview: estimated bytes not yet backed up
+    action: str = "resolve"  # resolve | stack | dismiss (settle.py does the last two)
 
     @property
     def complete(self) -> bool:
@@ -144,6 +145,8 @@ class ExecutePreview:
     motion_parts: int  # live-photo motion parts to back up too; their size is known only later
     free_bytes: int | None
     notes: tuple[str, ...] = ()
+    stack: int = 0  # stack and dismiss groups in the plan
+    dismiss: int = 0
 
     @property
     def to_act(self) -> tuple[GroupResult, ...]:
@@ -160,9 +163,13 @@ class ExecutePreview:
             else "DELETE /assets (immich-dedupe carries favourite, rating, description, albums, tags)"
         )
         free = "unknown" if self.free_bytes is None else format_bytes(self.free_bytes)
+        resolving = sum(1 for g in self.groups if g.action == "resolve")
+        settling = "".join(
+            f"{n} to {a}, " for a, n in (("stack", self.stack), ("dismiss", self.dismiss)) if n
+        )
         lines = [
             f"server: {self.server_url} (Immich {self.server_version})",
-            f"plan: {self.plan_groups} groups; {len(self.groups)} to resolve, "
+            f"plan: {self.plan_groups} groups; {resolving} to resolve, {settling}"
             f"{self.review_or_skip} left for review or skipped",
             f"to act on now: {len(self.to_act)} groups, {self.assets_to_delete} assets to be {where}",
             f"already done earlier: {self.count('already_done')}; "
@@ -170,8 +177,14 @@ class ExecutePreview:
             f"to download: {format_bytes(self.bytes_to_download)}"
             + (f" plus {self.motion_parts} live-photo motion part(s)" if self.motion_parts else "")
             + f" into {self.backup_dir} (free: {free})",
-            f"method: {how}",
         ]
+        if resolving:
+            lines.append(f"method: {how}")
+        if self.stack or self.dismiss:
+            lines.append(
+                "stack: POST /stacks (our keeper on top), then PUT /assets {duplicateId: null}; "
+                "dismiss: DELETE /duplicates; neither downloads nor deletes anything"
+            )
         lines.extend(f"note: {n}" for n in self.notes)
         return "\n".join(lines)
 
@@ -189,12 +202,13 @@ class ExecuteReport:
     backups_reused: int = 0
     write_requests: int = 0
 
-    def count(self, status: str) -> int:
-        return sum(1 for g in self.groups if g.status == status)
+    def count(self, status: str, action: str | None = None) -> int:
+        return sum(1 for g in self.groups if g.status == status and action in (None, g.action))
 
     @property
     def exit_code(self) -> int:
-        """0 only if every resolve group is complete (or, in a dry run, would be acted on)."""
+        """0 only if every resolve, stack and dismiss group is complete (or, in a dry run, would be
+        acted on)."""
         if self.dry_run:
             ok = all(g.status in ("planned", "already_done") for g in self.groups)
         else:
@@ -215,6 +229,10 @@ class ExecuteReport:
                 status: self.count(status)
                 for status in ("done", "already_done", "skipped", "failed", "planned")
             },
+            "actions": {
+                action: {s: n for s in _STATUSES if (n := self.count(s, action))}
+                for action in ("resolve", *settle.ACTIONS)
+            },
             "bytes_downloaded": self.bytes_downloaded,
             "backups_made": self.backups_made,
             "backups_reused": self.backups_reused,
@@ -224,10 +242,17 @@ class ExecuteReport:
         }
 
     def summary_lines(self) -> list[str]:
-        verb = "would resolve" if self.dry_run else "resolved"
-        done = self.count("planned") if self.dry_run else self.count("done")
+        key = "planned" if self.dry_run else "done"
+        verbs = {"resolve": "resolved", "stack": "stacked", "dismiss": "dismissed"}
+        acted = [("resolve", self.count(key, "resolve"))]
+        if any(g.action in settle.ACTIONS for g in self.groups):
+            acted += [(a, self.count(key, a)) for a in settle.ACTIONS]
+        first = "; ".join(
+            f"{'would ' + a if self.dry_run else verbs[a]}: {n}" + (" groups" if i == 0 else "")
+            for i, (a, n) in enumerate(acted)
+        )
         return [
-            f"{verb}: {done} groups; already done earlier: {self.count('already_done')}; "
+            f"{first}; already done earlier: {self.count('already_done')}; "
             f"skipped (stale): {self.count('skipped')}; failed: {self.count('failed')}",
             f"backups: {self.backups_made} downloaded ({format_bytes(self.bytes_downloaded)}), "
             f"{self.backups_reused} already on disk; write requests: {self.write_requests}",
@@ -243,9 +268,15 @@ class ExecuteReport:
                 continue
             lines += ["", f"{status} ({len(chosen)}):"]
             for g in chosen:
-                lines.append(f"  {g.duplicate_id}: {g.reason}" if g.reason else f"  {g.duplicate_id}")
+                what = "" if g.action == "resolve" else f" ({g.action})"
+                lines.append(
+                    f"  {g.duplicate_id}{what}: {g.reason}" if g.reason else f"  {g.duplicate_id}{what}"
+                )
                 lines.extend(f"    backup: {p}" for p in g.backups)
         return "\n".join(lines) + "\n"
+
+
+_STATUSES = ("done", "already_done", "skipped", "failed", "planned")
 
 
 def format_bytes(n: float) -> str:
@@ -485,6 +516,9 @@ class _Run:
         self.backups_reused = 0
         self._albums: dict[str, tuple[str, ...]] = {}  # asset id → album ids, read when needed
         self._settle_events: list[dict[str, Any]] = []
+        self._events: Sequence[Mapping[str, Any]] = ()  # the journal as read, for settle.Settler
+        self._live: dict[str, Group] = {}  # the listing's groups the plan acts on
+        self.settler: settle.Settler | None = None
         self._batch_prefix = secrets.token_hex(4)
         self._batch_seq = 0
         self._counter_lock = threading.Lock()
@@ -495,6 +529,7 @@ class _Run:
         validate_plan(self.plan)  # refuses the whole plan, naming the group and the problem
         digest = plan_digest(self.plan)
         resolve_groups = [g for g in self.plan.groups if g.action == "resolve"]
+        settle_groups = [g for g in self.plan.groups if g.action in settle.ACTIONS]
         with contextlib.ExitStack() as stack:
             if self.opt.dry_run:
                 if self.root.exists():
@@ -504,13 +539,26 @@ class _Run:
                 self.store = BackupStore(self.root, forbidden=self.opt.forbidden)  # before any network
                 stack.enter_context(RunLock(self.root, on_break=self.progress.note))
                 self.state = self._read_state(digest)
-            info = self.conn.preflight(required=REQUIRED_PERMISSIONS, optional=OPTIONAL_PERMISSIONS)
+            # stack.create/asset.update (stack) and duplicate.delete (dismiss) only when needed.
+            required = (*REQUIRED_PERMISSIONS, *settle.required_permissions(settle_groups))
+            info = self.conn.preflight(required=required, optional=OPTIONAL_PERMISSIONS)
             for warning in getattr(self.conn, "warnings", ()):
                 self.progress.note(warning)
             notes = self._check_server(info)
             self.info = info
-            self.method, self.force = self._choose_method(info)
+            # A plan that resolves nothing needs no permission to delete.
+            self.method, self.force = self._choose_method(info) if resolve_groups else ("resolve", False)
+            self.settler = settle.Settler(
+                self.conn,
+                settle_groups,
+                events=self._events,
+                progress=self.progress,
+                next_batch_id=self._next_batch_id,
+                batch_groups=self.opt.batch_groups,
+            )
             works = self._triage(resolve_groups)
+            for outcome in self.settler.triage(self._live):
+                self.results[outcome.duplicate_id] = _settle_result(outcome)
             preview = self._preview(info, works, notes)
             if self.opt.dry_run:
                 return self._report(preview, dry_run=True, confirmed=False)
@@ -524,6 +572,11 @@ class _Run:
             self.journal.append_many(self._settle_events)
             self._record_triage()
             with self.stop.installed(self.opt.handle_signals):
+                try:  # no downloads, no deletions: quick, so first
+                    for outcome in self.settler.act(self.journal, stop=self.stop):
+                        self.results[outcome.duplicate_id] = _settle_result(outcome)
+                finally:
+                    self.writes += self.settler.writes
                 self._act([w for w in works if w.gid not in self.results])
             report = self._report(preview, dry_run=False, confirmed=True)
             self._write_report(report)
@@ -541,6 +594,7 @@ class _Run:
         records, _ = parse_journal(data, name=str(path))
         if not records:  # created, but the header never made it to disk
             return fold(())
+        self._events = records[1:]  # settle.py folds its own events (stack, dismiss) from these
         theirs = records[0].get("plan_digest")
         if theirs != digest:
             raise JournalError(
@@ -564,7 +618,8 @@ class _Run:
                 f"the plan was made for {server.url}, but this run talks to {info.url}; "
                 "run analyze against this server to make a plan for it"
             )
-        if not info.trash_enabled and not self.opt.permanent:
+        deletes = any(g.action == "resolve" and g.delete for g in self.plan.groups)
+        if deletes and not info.trash_enabled and not self.opt.permanent:
             raise IncompatibleServer(
                 "the server's trash is disabled, so every deletion would be permanent; nothing "
                 "was done. Enable the trash in Immich's settings, or pass --permanent to accept "
@@ -591,6 +646,8 @@ class _Run:
 
     def _triage(self, groups: Sequence[GroupPlan]) -> list[_Work]:
         wanted = {g.duplicate_id for g in groups}
+        if self.settler is not None:
+            wanted |= {g.duplicate_id for g in self.settler.groups}
         live: dict[str, Group] = {}
         self.progress.start("Reading duplicate groups", total=None)
         try:
@@ -600,6 +657,7 @@ class _Run:
                     live[group.duplicate_id] = group
         finally:
             self.progress.finish("Reading duplicate groups")
+        self._live = live
         gone_before = self._gone_from_journal()
         settled = self._settle_pending(gone_before)
         works = []
@@ -741,13 +799,15 @@ class _Run:
             permanent=self.opt.permanent,
             backup_dir=str(self.root),
             plan_groups=len(self.plan.groups),
-            review_or_skip=sum(1 for g in self.plan.groups if g.action != "resolve"),
+            review_or_skip=sum(1 for g in self.plan.groups if g.action in ("review", "skip")),
             groups=tuple(groups),
             assets_to_delete=sum(len(w.trash) for w in works),
             bytes_to_download=total_bytes,
             motion_parts=motion,
             free_bytes=free,
             notes=tuple(notes),
+            stack=sum(1 for g in self.plan.groups if g.action == "stack"),
+            dismiss=sum(1 for g in self.plan.groups if g.action == "dismiss"),
         )
 
     def _check_space(self, preview: ExecutePreview) -> None:
@@ -1161,6 +1221,16 @@ class _Run:
         data = json.dumps(report.to_json(), indent=2, sort_keys=True, ensure_ascii=False).encode() + b"\n"
         atomic_write(self.root / REPORT_JSON, data)
         atomic_write(self.root / REPORT_TXT, report.to_text().encode())
+
+
+def _settle_result(outcome: settle.Outcome) -> GroupResult:
+    return GroupResult(
+        duplicate_id=outcome.duplicate_id,
+        status=outcome.status,
+        reason=outcome.reason,
+        keep=outcome.keep,
+        action=outcome.action,
+    )
 
 
 class _BackupFailed(Exception):
