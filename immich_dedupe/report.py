@@ -149,6 +149,7 @@ def _summary_html(plan: Plan, thumbnails: Thumbnails | None) -> str:
         ("assets", s.assets, ""),
         ("to resolve", s.resolve, ""),
         ("need review", s.review, "rv"),
+        *((("to stack", s.stack, ""), ("to dismiss", s.dismiss, "")) if plan.schema_version >= 2 else ()),
         ("skipped", s.skip, ""),
         ("differ from Immich's pick", s.differs_from_immich, "df"),
         ("would be freed", triage.human_bytes(s.bytes_freed), ""),
@@ -186,7 +187,13 @@ def _thumbs_html(group: GroupPlan, thumbnails: Thumbnails) -> str:
 
 
 def _marks_html(group: GroupPlan, asset_id: str) -> str:
-    if asset_id in group.keep:
+    top = triage.stack_top(group)
+    if top is not None:
+        kind = '<span class="mk keep">KEEP, top of the stack</span>'
+        out = kind if asset_id == top else '<span class="mk stk">stacked</span>'
+    elif group.action == "dismiss":
+        out = '<span class="mk stk">kept</span>'
+    elif asset_id in group.keep:
         out = '<span class="mk keep">KEEP</span>'
     elif asset_id in group.delete:
         out = '<span class="mk del">delete</span>'
@@ -242,8 +249,20 @@ def _card_html(group: GroupPlan, id_len: int, thumbnails: Thumbnails | None) -> 
     badges = f'<span class="badge b-{_e(group.action)}">{_e(group.action)}</span>'
     if group.differs_from_immich:
         badges += '<span class="badge b-differs">differs from Immich</span>'
-    ours = _e(_names(group, group.keep))
-    if group.differs_from_immich:
+    top = triage.stack_top(group)
+    ours = _e(_names(group, group.keep if top is None else (top,)))
+    if group.action == "stack":
+        picks = (
+            f'We stack all {len(group.assets)} copies, <span class="ours">{ours}</span> on top; '
+            "nothing is deleted"
+        )
+        if group.differs_from_immich:
+            picks += (
+                f' · Immich would keep <span class="theirs">{_e(_names(group, group.immich_keep))}</span>'
+            )
+    elif group.action == "dismiss":
+        picks = "Not duplicates: taken off Immich's duplicate list; nothing else changes"
+    elif group.differs_from_immich:
         picks = (
             f'We keep <span class="ours">{ours}</span> · Immich would keep '
             f'<span class="theirs">{_e(_names(group, group.immich_keep))}</span>'

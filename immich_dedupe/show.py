@@ -20,7 +20,13 @@ from immich_dedupe.plan import GroupPlan, Plan
 
 __all__ = ["render_group", "render_overview", "render_summary"]
 
-_ACTION_STYLE = {"review": "bold yellow", "resolve": "green", "skip": "dim"}
+_ACTION_STYLE = {
+    "review": "bold yellow",
+    "resolve": "green",
+    "stack": "cyan",
+    "dismiss": "magenta",
+    "skip": "dim",
+}
 _LOST_STYLE = "bold red"
 _KEEP_STYLE = "bold green"
 _IMMICH_STYLE = "cyan"
@@ -43,6 +49,11 @@ def render_summary(plan: Plan) -> Text:
     text.append(f"resolve {s.resolve}", style=_ACTION_STYLE["resolve"])
     text.append(" · ")
     text.append(f"review {s.review}", style=_ACTION_STYLE["review"] if s.review else "")
+    if plan.schema_version >= 2:  # version 1 plans have no stack or dismiss
+        text.append(" · ")
+        text.append(f"stack {s.stack}", style=_ACTION_STYLE["stack"] if s.stack else "")
+        text.append(" · ")
+        text.append(f"dismiss {s.dismiss}", style=_ACTION_STYLE["dismiss"] if s.dismiss else "")
     text.append(f" · skip {s.skip} · ")
     text.append(f"{s.differs_from_immich} differ from Immich", style=_IMMICH_STYLE)
     text.append(" · frees " + triage.human_bytes(s.bytes_freed).replace(" ", "\u00a0"))
@@ -55,6 +66,13 @@ def _names(group: GroupPlan, ids: tuple[str, ...]) -> str:
 
 
 def _overview_note(group: GroupPlan) -> Text:
+    if group.action == "stack":
+        note = Text(f"keeps all {len(group.assets)}")
+        if group.lost_if_resolved:  # why it is a stack: what a resolve would lose
+            note.append(" · resolve would lose: " + ", ".join(triage.lost_labels(group)))
+        return note
+    if group.action == "dismiss":
+        return Text("not duplicates: off Immich's list, nothing else changes")
     if group.action == "review" and group.lost_if_resolved:
         return Text("would lose: " + ", ".join(triage.lost_labels(group)), style="yellow")
     if group.differs_from_immich:
@@ -115,12 +133,14 @@ def render_overview(plan: Plan, *, only: str = "all", width: int = 100) -> Rende
             immich = _cell(triage.shorten(_names(g, g.immich_keep), name_w), name_w, _IMMICH_STYLE)
         else:
             immich = _cell("same", name_w, "dim")
+        top = triage.stack_top(g)
+        ours = _names(g, g.keep) if top is None else _names(g, (top,)) + " (top)"
         rows.append(
             line(
                 _cell(triage.printable(g.duplicate_id[:id_w]), id_w, "bold"),
                 _cell(g.action, action_w, _ACTION_STYLE.get(g.action, "")),
                 _cell(str(len(g.assets)).rjust(n_w), n_w),
-                _cell(triage.shorten(_names(g, g.keep), name_w), name_w),
+                _cell(triage.shorten(ours, name_w), name_w),
                 immich,
                 _cell(_overview_note(g), note_w),
             )
@@ -182,7 +202,13 @@ def render_group(group: GroupPlan, *, width: int = 100) -> RenderableType:
     theirs: list[Text] = []
     for a in group.assets:
         m = triage.marks(group, a)
-        if m.keep:
+        if m.top:
+            ours.append(Text("KEEP, top", style=f"reverse {_KEEP_STYLE}"))
+        elif m.stacked:
+            ours.append(Text("stacked", style="cyan"))
+        elif group.action == "dismiss":
+            ours.append(Text("kept", style="magenta"))
+        elif m.keep:
             ours.append(Text("KEEP", style=f"reverse {_KEEP_STYLE}"))
         elif a.id in group.delete:
             ours.append(Text("delete", style="red"))

@@ -15,6 +15,7 @@ import attrs
 
 from immich_dedupe.errors import UsageError
 from immich_dedupe.plan import GroupPlan, PlannedAsset
+from immich_dedupe.planner import stack_primary
 from immich_dedupe.policy import TIE_BREAKERS
 from immich_dedupe.scoring import FACTS, LABELS
 
@@ -38,6 +39,7 @@ __all__ = [
     "select_groups",
     "shorten",
     "shorten_all",
+    "stack_top",
     "unique_prefix_len",
 ]
 
@@ -143,13 +145,14 @@ def unique_prefix_len(ids: Iterable[str], *, minimum: int = 8) -> int:
 
 
 def attention_key(group: GroupPlan) -> tuple[int, int, str]:
-    """Sort key: review first, then picks that differ from Immich's, then the rest; skips last.
+    """Sort key: review first, then picks that differ from Immich's and stacks, then the rest;
+    skips last.
 
     Within a rank, groups that would lose more facts come first, then by id for a stable order.
     """
     if group.action == "review":
         rank = 0
-    elif group.differs_from_immich:
+    elif group.action == "stack" or (group.differs_from_immich and group.action == "resolve"):
         rank = 1
     elif group.action == "skip":
         rank = 3
@@ -224,14 +227,29 @@ def lost_labels(group: GroupPlan) -> list[str]:
     return out
 
 
+def stack_top(group: GroupPlan) -> str | None:
+    """For a ``stack`` group, the asset execute puts on top (the best-scored id in keep)."""
+    if group.action != "stack" or not group.keep:
+        return None
+    return stack_primary(group)
+
+
 @attrs.frozen(kw_only=True)
 class AssetMarks:
     keep: bool
     immich_keep: bool
+    top: bool = False  # on top of the stack a ``stack`` group becomes
+    stacked: bool = False  # kept, under the top of the stack
 
 
 def marks(group: GroupPlan, asset: PlannedAsset) -> AssetMarks:
-    return AssetMarks(keep=asset.id in group.keep, immich_keep=asset.id in group.immich_keep)
+    top = stack_top(group)
+    return AssetMarks(
+        keep=asset.id in group.keep if top is None else asset.id == top,
+        immich_keep=asset.id in group.immich_keep,
+        top=asset.id == top,
+        stacked=top is not None and asset.id != top,
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -259,7 +277,8 @@ _ORDER = {name: n for n, name in enumerate((*FACTS, *TIE_BREAKERS))}
 
 def extra_over_immich(group: GroupPlan) -> list[str]:
     """Labels of facts our keeper has and Immich's pick lacks: why the picks differ, in brief."""
-    ours = [a for a in group.assets if a.id in group.keep]
+    top = stack_top(group)
+    ours = [a for a in group.assets if a.id in group.keep and top in (None, a.id)]
     theirs = [a for a in group.assets if a.id in group.immich_keep]
     if not ours or not theirs:
         return []
