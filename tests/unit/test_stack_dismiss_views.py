@@ -44,7 +44,7 @@ def _plan() -> Plan:
 
 def test_the_overview_counts_and_marks_stack_and_dismiss_groups() -> None:
     plan = _plan()
-    out = render(show.render_overview(plan))
+    out = render(show.render_overview(plan, width=160))
     first = out.splitlines()[0]
     assert "stack 1" in first and "dismiss 1" in first
     stacked = next(g for g in plan.groups if g.action == "stack")
