@@ -70,6 +70,8 @@ MAX_PLAN_BYTES = 2 * 1024**3
 # Plans hold file paths and GPS coordinates of a private library: owner-only, like backups.
 PLAN_FILE_MODE = 0o600
 
+_SNIFF_ABOVE = 1024**2  # bigger files are sniffed before being read whole
+_SNIFF_BYTES = 64 * 1024
 _MAX_REPORTED = 5  # problems listed in one PlanError; the rest are counted…
 _MAX_COUNTED = 1000  # …up to here: a plan broken everywhere must not cost a message per asset
 _MAX_MESSAGE = 200  # characters of one schema message (they can quote huge instances)
@@ -290,6 +292,9 @@ def load_plan(path: Path | str) -> Plan:
             size = p.stat().st_size
             if size > MAX_PLAN_BYTES:
                 raise PlanError(_too_big(name, size))
+            if size > _SNIFF_ABOVE:
+                with p.open("rb") as f:
+                    _sniff(f.read(_SNIFF_BYTES), name)
             data = p.read_bytes()
     except FileNotFoundError as err:
         raise PlanError(f"{name}: no such plan file (write one with `immich-dedupe analyze`)") from err
@@ -368,6 +373,26 @@ def _parse_json(data: bytes, name: str) -> Any:
         ) from err
     except _BadJson as err:
         raise PlanError(f"{name}: {err}") from err
+    except RecursionError as err:  # the parser's nesting limit, not a bug
+        raise PlanError(f"{name} is not a plan: its JSON is nested too deeply") from err
+
+
+def _sniff(head: bytes, name: str) -> None:
+    """Refuse a big file that cannot be a plan from its first bytes, before reading it whole.
+
+    A video or disk image given by mistake would otherwise cost its size in memory, twice.
+    """
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.end < len(head):  # not just a character cut at the end of the sample
+            raise PlanError(f"{name} is not UTF-8 text (byte {err.start}): is this a plan file?") from err
+    if not head.lstrip(b" \t\r\n").startswith(b"{"):
+        raise PlanError(f"{name} is not a plan: it does not start with a JSON object")
+    control = next((i for i, b in enumerate(head) if b < 0x20 and b not in b"\t\r\n"), None)
+    if control is not None:  # JSON text never holds a raw control byte
+        raise PlanError(f"{name} is not a plan: it holds binary data (byte {control})")
 
 
 def _check_schema_version(doc: Any, name: str) -> None:
