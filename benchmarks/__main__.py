@@ -11,12 +11,15 @@ import datetime as dt
 import os
 import platform
 import shlex
+import signal
 import subprocess
 import sys
 import time
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+import attrs
 
 from benchmarks import report
 from benchmarks.double import ROOT
@@ -47,8 +50,9 @@ METHOD = """\
   look-ups), which isolates the listing → plan pipeline. **Floor** = a fresh
   `python benchmarks/raw_listing.py`: one `httpx.get` of `/api/duplicates` and `json.loads` of
   the body, nothing else. One unmeasured floor run warms caches; then each round runs the floor
-  and both variants in rotating order, and ratios are taken within a round. Above
-  `--albums-full-repeat-max` groups the default variant runs in the first round only.
+  and both variants in rotating order, and ratios are taken within a round. The default
+  variant is measured up to `--albums-max-groups` groups (its one request per asset makes
+  larger runs take tens of minutes here); above that only `--no-albums` is.
 - **Growth**: exponent k in t ∝ n^k between the two scales, from medians; k = 1 is linear, and
   fixed start-up costs pull k below 1. The floor's k is shown beside ours.
 - **execute** = `python -m immich_dedupe execute plan.json --backup-dir DIR --yes --url URL` on a
@@ -127,6 +131,10 @@ def _fmt_load(load: tuple[float, ...]) -> str:
     return ", ".join(f"{x:.2f}" for x in load)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _log(text: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
@@ -142,11 +150,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--groups", default="2000,50000", help="analyze scales (default: 2000,50000)")
     parser.add_argument("--repeat", type=int, default=3, help="repeats of analyze and execute (default: 3)")
     parser.add_argument(
-        "--albums-full-repeat-max",
+        "--albums-max-groups",
         type=int,
         default=2000,
-        help="above this many groups, analyze with album look-ups runs once, not --repeat times "
-        "(one request per asset: slow); --no-albums still runs --repeat times (default: 2000)",
+        help="measure analyze with album look-ups (one request per asset: slow) only up to this "
+        "many groups; --no-albums runs at every scale (default: 2000)",
     )
     parser.add_argument("--startup-repeat", type=int, default=10, help="repeats of --help (default: 10)")
     parser.add_argument("--exec-groups", type=int, default=2000, help="execute scale (default: 2000)")
@@ -185,11 +193,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         scales = scales[:1]
 
+    # SIGTERM unwinds like Ctrl-C, so that the measured command and the double are stopped.
+    signal.signal(signal.SIGTERM, _interrupt)
     if args.render_only:
         results = load(args.results)
     else:
         results = _measure(args, suites, scales)
-        save(results, args.results)
         _log(f"saved the measurements to {args.results}")
     text = _render(results)
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -199,41 +208,43 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _measure(args: argparse.Namespace, suites: list[str], scales: list[int]) -> Results:
-    date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    load_before = os.getloadavg()
-    startup = ex = None
-    analyzed: list[Any] = []
+    """Run the suites; the results so far are saved after each step (a long run may be cut)."""
+    argv = sys.argv[1:] if args.argv is None else args.argv
+    results = Results(
+        date=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        command=("python -m benchmarks " + shlex.join(argv)).strip(),
+        load_before=os.getloadavg(),
+        load_after=os.getloadavg(),
+    )
+
+    def step(**changes: Any) -> None:
+        nonlocal results
+        results = attrs.evolve(results, load_after=os.getloadavg(), **changes)
+        save(results, args.results)
+
     if "startup" in suites:
-        startup = measure_startup(repeat=args.startup_repeat, log=_log)
+        step(startup=measure_startup(repeat=args.startup_repeat, log=_log))
     if "analyze" in suites:
-        analyzed = [
-            measure_analyze(
+        for g in scales:
+            analyzed = measure_analyze(
                 groups=g,
                 repeat=args.repeat,
-                repeat_albums=args.repeat if g <= args.albums_full_repeat_max else 1,
+                repeat_albums=args.repeat if g <= args.albums_max_groups else 0,
                 scratch=args.scratch,
                 log=_log,
             )
-            for g in scales
-        ]
+            step(analyze=(*results.analyze, analyzed))
     if "execute" in suites:
-        ex = measure_execute(
-            groups=args.exec_groups,
-            original_size=args.original_size,
-            repeat=args.repeat,
-            scratch=args.scratch,
-            log=_log,
+        step(
+            execute=measure_execute(
+                groups=args.exec_groups,
+                original_size=args.original_size,
+                repeat=args.repeat,
+                scratch=args.scratch,
+                log=_log,
+            )
         )
-    argv = sys.argv[1:] if args.argv is None else args.argv
-    return Results(
-        date=date,
-        command=("python -m benchmarks " + shlex.join(argv)).strip(),
-        load_before=load_before,
-        load_after=os.getloadavg(),
-        startup=startup,
-        analyze=tuple(analyzed),
-        execute=ex,
-    )
+    return results
 
 
 def _render(results: Results) -> str:

@@ -74,6 +74,17 @@ def analyze_rows(r: AnalyzeResult) -> list[Row]:
     for kind, name in _KINDS:
         pairs = r.pairs(kind)
         if not pairs:
+            if kind == "ours":
+                rows.append(
+                    Row(
+                        metric=f"{name}, {r.groups:,} groups ({r.assets:,} assets)",
+                        value=f"not measured: it sends one album look-up per asset ({r.assets:,} requests)",
+                        floor="—",
+                        ratio="—",
+                        target="—",
+                        met=None,
+                    )
+                )
             continue
         ours = [p[0] for p in pairs]
         floor = [p[1] for p in pairs]
