@@ -30,6 +30,8 @@ POLICIES = [
     attrs.evolve(DEFAULT, on_loss="keep_both", carry_immich_facts=False, pixel_tolerance=0.0),
     # Camera facts above location: the keeper is often not the GPS holder.
     attrs.evolve(DEFAULT, weights={**DEFAULT.weights, "gps": 1.0, "lens": 500.0, "camera_model": 300.0}),
+    attrs.evolve(DEFAULT, on_conflict="stack"),
+    attrs.evolve(DEFAULT, on_conflict="stack", carry_immich_facts=False, pixel_tolerance=0.0),
 ]
 PROPS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SAFETY = settings(PROPS, max_examples=300)  # the safety rule gets the most examples
@@ -186,15 +188,18 @@ def test_keep_and_delete_partition_the_members(group: Group, policy: Policy) -> 
     assert not set(plan.keep) & set(plan.delete)
     assert len(plan.keep) == len(set(plan.keep))
     assert len(plan.delete) == len(set(plan.delete))
-    if plan.action in ("resolve", "review"):
-        assert plan.keep, "a resolve or review always names a keeper"
+    if plan.action in ("resolve", "review", "stack"):
+        assert plan.keep, "a resolve, review or stack always names a keeper"
         assert plan.keep[0] in members
-    else:
+    if plan.action in ("skip", "stack"):
         assert plan.delete == ()
-    assert plan.action in ("resolve", "review", "skip")
+    assert plan.action in ("resolve", "review", "skip", "stack")  # dismiss is a person's call
     assert plan.reasons
     assert [a.id for a in plan.assets] == list(dict.fromkeys(a.id for a in group.assets))
-    assert plan.differs_from_immich == (plan.action != "skip" and set(plan.keep) != set(plan.immich_keep))
+    if plan.action == "stack":
+        assert plan.differs_from_immich == (plan.keep[0] not in plan.immich_keep)
+    else:
+        assert plan.differs_from_immich == (plan.action != "skip" and set(plan.keep) != set(plan.immich_keep))
 
 
 @PROPS
@@ -209,6 +214,13 @@ def test_groups_that_lose_nothing_are_resolved_and_the_rest_explained(group: Gro
     if plan.action == "review":
         assert plan.lost_if_resolved, "a review must say what would be lost or what conflicts"
         assert any(r.startswith("Review:") for r in plan.reasons)
+        if policy.on_conflict == "stack":  # only a real conflict is left for a person
+            assert any(e.endswith("(conflict)") for e in plan.lost_if_resolved)
+    if plan.action == "stack":
+        assert policy.on_conflict == "stack" and policy.on_loss == "review"
+        assert plan.lost_if_resolved and not any(e.endswith("(conflict)") for e in plan.lost_if_resolved)
+        assert any(r.startswith("Stack:") for r in plan.reasons)
+        assert set(plan.keep) == {a.id for a in plan.assets}
     if not plan.lost_if_resolved:
         assert plan.action == "resolve"
         assert len(plan.keep) == 1
@@ -252,7 +264,7 @@ def test_every_plan_is_valid_and_round_trips(gs: list[Group], policy: Policy) ->
     data = planfile.dumps_plan(plan)
     assert planfile.dumps_plan(planfile.loads_plan(data)) == data
     s = plan.summary
-    assert s.resolve + s.review + s.skip == s.groups == len(plan.groups)
+    assert s.resolve + s.review + s.skip + s.stack + s.dismiss == s.groups == len(plan.groups)
     freed = 0
     for g in plan.groups:
         if g.action == "resolve":
@@ -286,3 +298,19 @@ def test_breakdown_adds_up_to_the_score(asset: AssetFacts, policy: Policy) -> No
     score, breakdown = score_asset(asset, policy)
     assert math.isclose(score, sum(breakdown.values()), abs_tol=1e-5)
     assert all(v > 0 for v in breakdown.values())
+
+
+@PROPS
+@given(groups(min_size=2))
+def test_on_conflict_stack_turns_exactly_the_loss_only_reviews_into_stacks(group: Group) -> None:
+    asked = plan_group(group, DEFAULT)
+    stacked = plan_group(group, attrs.evolve(DEFAULT, on_conflict="stack"))
+    loss_only = asked.action == "review" and not any(e.endswith("(conflict)") for e in asked.lost_if_resolved)
+    assert (stacked.action == "stack") == loss_only
+    if not loss_only:
+        assert (
+            stacked.action == asked.action and stacked.keep == asked.keep and stacked.delete == asked.delete
+        )
+    else:
+        assert stacked.keep[0] == asked.keep[0]  # the same keeper goes on top
+        assert stacked.lost_if_resolved == asked.lost_if_resolved
