@@ -149,7 +149,7 @@ def _summary_html(plan: Plan, thumbnails: Thumbnails | None) -> str:
         ("assets", s.assets, ""),
         ("to resolve", s.resolve, ""),
         ("need review", s.review, "rv"),
-        *((("to stack", s.stack, ""), ("to dismiss", s.dismiss, "")) if plan.schema_version >= 2 else ()),
+        *((label, n, "") for label, n in (("to stack", s.stack), ("to dismiss", s.dismiss)) if n),
         ("skipped", s.skip, ""),
         ("differ from Immich's pick", s.differs_from_immich, "df"),
         ("would be freed", triage.human_bytes(s.bytes_freed), ""),

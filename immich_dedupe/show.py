@@ -49,11 +49,10 @@ def render_summary(plan: Plan) -> Text:
     text.append(f"resolve {s.resolve}", style=_ACTION_STYLE["resolve"])
     text.append(" · ")
     text.append(f"review {s.review}", style=_ACTION_STYLE["review"] if s.review else "")
-    if plan.schema_version >= 2:  # version 1 plans have no stack or dismiss
-        text.append(" · ")
-        text.append(f"stack {s.stack}", style=_ACTION_STYLE["stack"] if s.stack else "")
-        text.append(" · ")
-        text.append(f"dismiss {s.dismiss}", style=_ACTION_STYLE["dismiss"] if s.dismiss else "")
+    for action, n in (("stack", s.stack), ("dismiss", s.dismiss)):  # plan version 2 on
+        if n:
+            text.append(" · ")
+            text.append(f"{action} {n}", style=_ACTION_STYLE[action])
     text.append(f" · skip {s.skip} · ")
     text.append(f"{s.differs_from_immich} differ from Immich", style=_IMMICH_STYLE)
     text.append(" · frees " + triage.human_bytes(s.bytes_freed).replace(" ", "\u00a0"))
