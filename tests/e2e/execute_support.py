@@ -88,9 +88,14 @@ def sha1_b64_of(path: Path) -> str:
     return base64.b64encode(hashlib.sha1(path.read_bytes()).digest()).decode("ascii")
 
 
-def assert_backed_up(immich: FakeImmich, backup_dir: Path, asset_ids: Iterable[str]) -> None:
+def assert_backed_up(
+    immich: FakeImmich,
+    backup_dir: Path,
+    asset_ids: Iterable[str],
+    backups: dict[str, tuple[Path, dict[str, Any]]] | None = None,
+) -> None:
     """Each asset has a backup inside ``backup_dir`` whose bytes hash to the original's SHA-1."""
-    backups = sidecars(backup_dir)
+    backups = sidecars(backup_dir) if backups is None else backups
     root = backup_dir.resolve()
     for aid in asset_ids:
         assert aid in backups, f"no backup of {aid}"
@@ -107,13 +112,14 @@ def assert_plan_completed(
     """Every resolve group: deleted members trashed (or purged) and backed up, keepers untouched
     and out of their group."""
     state = immich.state
+    backups = sidecars(backup_dir)
     for g in resolve_groups(plan):
         for aid in g.delete:
             if permanent:
                 assert aid in state.purged_ids(), f"{aid} was not deleted permanently"
             else:
                 assert state.asset(aid).is_trashed, f"{aid} was not trashed"
-        assert_backed_up(immich, backup_dir, g.delete)
+        assert_backed_up(immich, backup_dir, g.delete, backups)
         for kid in g.keep:
             keeper = state.asset(kid)
             assert not keeper.is_trashed

@@ -112,3 +112,47 @@ def test_a_corrupted_download_leaves_its_group_untouched(
     assert [g["duplicate_id"] for g in failed] == [bad.duplicate_id]
     assert "SHA-1" in failed[0]["reason"] or "verification" in failed[0]["reason"]
     assert bad.duplicate_id in out
+
+
+@pytest.mark.slow
+def test_two_thousand_groups_end_to_end(
+    env: FakeImmich, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    immich = env
+    immich.seed_library(2000, seed=7, original_size=4096)
+    plan_path = tmp_path / "plan.json"
+    plan = make_plan(immich, plan_path)
+    groups = resolve_groups(plan)
+    assert len(groups) > 1900
+    state = immich.state
+    favourite = {g.duplicate_id for g in groups if any(state.asset(a.id).is_favorite for a in g.assets)}
+    albums = {g.duplicate_id: {al.id for a in g.assets for al in state.albums_of_asset(a.id)} for g in groups}
+    deleted = sum(len(g.delete) for g in groups)
+    immich.requests.clear()
+    backup = tmp_path / "backup"
+
+    code, out, err = run_cli(capsys, *execute_argv(plan_path, backup, "--concurrency", "4"))
+
+    assert code == 0, out + err
+    assert_plan_completed(immich, plan, backup)
+    listed = {g["duplicateId"] for g in _duplicates(immich)}
+    for g in groups:
+        assert g.duplicate_id not in listed
+        if len(g.keep) != 1:
+            continue
+        keeper = g.keep[0]
+        if g.duplicate_id in favourite:
+            assert state.asset(keeper).is_favorite, g.duplicate_id
+        assert albums[g.duplicate_id] <= {al.id for al in state.albums_of_asset(keeper)}
+    # the write budget: at most 0.02 write requests per deleted asset
+    assert immich.requests.write_count <= 0.02 * deleted
+    report = json.loads((backup / "report.json").read_text())
+    assert report["totals"]["done"] == len(groups)
+    assert report["backups_made"] >= deleted
+
+
+def _duplicates(immich: FakeImmich) -> list[dict[str, object]]:
+    import httpx
+
+    with httpx.Client(base_url=immich.api_url, headers={"x-api-key": immich.api_key}) as client:
+        return client.get("/duplicates").json()
