@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -59,3 +60,23 @@ def immich_http(immich: FakeImmich) -> Iterator[httpx.Client]:
     talk HTTP directly rather than through ``immich_dedupe.connection``)."""
     with httpx.Client(base_url=immich.api_url, headers={"x-api-key": immich.api_key}, timeout=30) as client:
         yield client
+
+
+@pytest.fixture
+def immich_factory() -> Iterator[Callable[..., FakeImmich]]:
+    """Start extra doubles with options, e.g. ``immich_factory(version=(2, 6, 3), trash_enabled=False)``;
+    each is stopped (and checked for internal errors) at teardown."""
+    started: list[FakeImmich] = []
+
+    def start(**options: Any) -> FakeImmich:
+        server = FakeImmich(**options).start()
+        started.append(server)
+        return server
+
+    yield start
+    errors = []
+    for server in started:
+        server.stop()
+        errors += server.state.internal_errors
+    if errors:
+        pytest.fail("the Immich double hit internal errors:\n" + "\n".join(errors), pytrace=False)

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -261,3 +262,10 @@ def test_every_route_has_a_permission_from_the_trimmed_spec_or_the_extras() -> N
         spec.permission(*key)  # KeyError would mean a 500 for that route
     assert set(spec.operations) <= served  # the double serves every operation the client may call
     assert set(EXTRA_OPERATIONS) <= served  # no stale extras
+
+
+def test_factory_starts_configured_doubles(immich_factory: Callable[..., FakeImmich]) -> None:
+    old = immich_factory(version=(2, 6, 3), trash_enabled=False)
+    features = httpx.get(old.api_url + "/server/features").json()
+    assert features["trash"] is False
+    assert httpx.get(old.api_url + "/server/version").json() == {"major": 2, "minor": 6, "patch": 3}
