@@ -23,7 +23,8 @@ from tests.fake_immich import FakeImmich
 
 pytestmark = pytest.mark.slow
 
-N_GROUPS = 230  # three batches of at most 100 groups
+RESOLVE = "/api/duplicates/resolve"
+N_GROUPS = 130  # two batches of at most 100 groups
 
 
 def _spawn(immich: FakeImmich, plan_path: Path, backup: Path) -> subprocess.Popen[bytes]:
@@ -47,7 +48,7 @@ class _Watch:
         self.snapshots: list[set[str]] = []
         self.seen: Counter[tuple[str, str]] = Counter()
         self.proc: subprocess.Popen[bytes] | None = None
-        self.kill_at: tuple[str, str, int] | None = None
+        self.kill_at: tuple[str, str, int, str | None] | None = None
         self.sig = signal.SIGKILL
         self.fired = threading.Event()
         self.lock = threading.Lock()
@@ -59,8 +60,10 @@ class _Watch:
             if method in ("POST", "PUT", "DELETE"):
                 self.snapshots.append(set(sidecars(self.backup)) if self.backup.exists() else set())
             if self.kill_at and not self.fired.is_set():
-                kill_method, kill_path, nth = self.kill_at
-                if method == kill_method and template == kill_path and self.seen[(method, template)] >= nth:
+                kill_method, kill_path, nth, after = self.kill_at
+                counted = self.seen[(method, template)]
+                ready = after is None or self.seen[("POST", after)] > 0
+                if method == kill_method and template == kill_path and counted >= nth and ready:
                     assert self.proc is not None
                     os.kill(self.proc.pid, self.sig)
                     self.fired.set()
@@ -96,7 +99,12 @@ def _setup(immich: FakeImmich, tmp_path: Path, **group_kwargs: Any) -> tuple[Pat
 
 
 def _kill_then_resume(
-    immich: FakeImmich, plan_path: Path, plan: Any, backup: Path, kill_at: tuple[str, str, int], sig: int
+    immich: FakeImmich,
+    plan_path: Path,
+    plan: Any,
+    backup: Path,
+    kill_at: tuple[str, str, int, str | None],
+    sig: int,
 ) -> tuple[int, int]:
     watch = _Watch(immich, backup)
     watch.kill_at = kill_at
@@ -127,15 +135,15 @@ def _kill_then_resume(
 @pytest.mark.parametrize(
     "kill_at",
     [
-        ("GET", "/original", 7),  # among the first downloads
-        ("GET", "/original", 150),  # downloads of the second batch, first batch written
-        ("POST", "/api/duplicates/resolve", 1),  # the first write is on its way
-        ("POST", "/api/duplicates/resolve", 2),
+        ("GET", "/original", 7, None),  # among the first downloads
+        ("GET", "/original", 1, RESOLVE),  # downloading the second batch, the first one written
+        ("POST", RESOLVE, 1, None),  # the first write is on its way
+        ("POST", RESOLVE, 2, None),
     ],
     ids=["early-download", "second-batch", "first-resolve", "second-resolve"],
 )
 def test_sigkill_then_rerun_completes_the_plan(
-    immich: FakeImmich, tmp_path: Path, kill_at: tuple[str, str, int]
+    immich: FakeImmich, tmp_path: Path, kill_at: tuple[str, str, int, str | None]
 ) -> None:
     plan_path, plan, backup = _setup(immich, tmp_path)
     code, _ = _kill_then_resume(immich, plan_path, plan, backup, kill_at, signal.SIGKILL)
@@ -145,11 +153,11 @@ def test_sigkill_then_rerun_completes_the_plan(
 
 @pytest.mark.parametrize(
     "kill_at",
-    [("DELETE", "/api/assets", 1), ("PUT", "/api/assets", 1)],
+    [("DELETE", "/api/assets", 1, None), ("PUT", "/api/assets", 1, None)],
     ids=["at-delete", "at-dissolve"],
 )
 def test_sigkill_on_the_delete_path_then_rerun_completes_the_plan(
-    immich: FakeImmich, tmp_path: Path, kill_at: tuple[str, str, int]
+    immich: FakeImmich, tmp_path: Path, kill_at: tuple[str, str, int, str | None]
 ) -> None:
     immich.settings.version = (2, 6, 3)  # no POST /duplicates/resolve: DELETE /assets + PUT /assets
     plan_path, plan, backup = _setup(immich, tmp_path)
@@ -161,8 +169,8 @@ def test_sigkill_on_the_delete_path_then_rerun_completes_the_plan(
 def test_sigterm_stops_cleanly_and_the_rerun_resumes(immich: FakeImmich, tmp_path: Path) -> None:
     plan_path, plan, backup = _setup(immich, tmp_path)
     code, committed = _kill_then_resume(
-        immich, plan_path, plan, backup, ("GET", "/original", 120), signal.SIGTERM
+        immich, plan_path, plan, backup, ("GET", "/original", 60, None), signal.SIGTERM
     )
     assert code == 130
-    assert committed >= 100
+    assert committed >= 50
     assert not list(backup.rglob("*.part"))
