@@ -52,7 +52,6 @@ from immich_dedupe.errors import (
     IncompatibleServer,
     JournalError,
     PlanError,
-    ProtocolError,
     ServerError,
     ServerUnavailable,
 )
@@ -515,6 +514,7 @@ class _Run:
         self.backups_made = 0
         self.backups_reused = 0
         self._albums: dict[str, tuple[str, ...]] = {}  # asset id → album ids, read when needed
+        self._albums_denied = False
         self._settle_events: list[dict[str, Any]] = []
         self._events: Sequence[Mapping[str, Any]] = ()  # the journal as read, for settle.Settler
         self._live: dict[str, Group] = {}  # the listing's groups the plan acts on
@@ -1121,11 +1121,13 @@ class _Run:
             self.writes += 1
             try:
                 self.conn.delete_assets(ids, force=self.force)
-            except (BatchRejected, ServerUnavailable, AuthError, ProtocolError):
-                raise  # unavailable: the request may have arrived; the next run settles it
             except ServerError as err:
-                # A 400 "Not found or no asset.delete access": one id failed, nothing changed.
-                raise BatchRejected(str(err)) from err
+                # Only a 400 ("Not found or no asset.delete access": one id failed) means that
+                # nothing changed. Anything else may have been half done: stop, and let the
+                # next run settle the pending intent with the server.
+                if type(err) is ServerError and "answered 400 " in str(err):
+                    raise BatchRejected(str(err)) from err
+                raise
         return {w.gid: None for w in part}
 
     def _dissolve(self, works: Sequence[_Work]) -> None:
@@ -1186,11 +1188,15 @@ class _Run:
                     w.fail("failed", f"could not carry metadata to the keeper: {err}; nothing was deleted")
 
     def _album_map(self, w: _Work) -> Mapping[str, Collection[str]] | None:
-        if _granted(self.info, "album.read"):
+        """Asset id → album ids for the group's members: read live, else from the plan."""
+        if _granted(self.info, "album.read") and not self._albums_denied:
             wanted = [a.id for a in w.live.assets if a.id not in self._albums]
-            if wanted:
-                self._albums.update(self.conn.album_memberships(wanted))
-            return self._albums
+            try:
+                if wanted:
+                    self._albums.update(self.conn.album_memberships(wanted))
+                return self._albums
+            except AuthError:
+                self._albums_denied = True  # pre-flight could not tell; fall back to the plan
         planned = {a.asset.id: a.asset.albums for a in w.plan.assets}
         if any(planned.get(i) is None for i in w.trash):
             return None

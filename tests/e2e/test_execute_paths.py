@@ -153,3 +153,35 @@ def test_a_group_the_server_refuses_inside_a_successful_batch_is_reported_and_le
     assert code == 1
     assert "joined the group" in out
     assert_untouched(env, victim)
+
+
+def test_on_the_delete_path_a_rejected_batch_is_re_checked_and_the_rest_sent_again(
+    env: FakeImmich, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env.settings.version = (2, 6, 3)
+    groups = [env.make_group([{"size": 3000}, {"size": 2000}]) for _ in range(5)]
+    plan_path = tmp_path / "plan.json"
+    plan = make_plan(env, plan_path)
+    victim = next(g for g in resolve_groups(plan) if groups[3][0].id in {a.id for a in g.assets})
+
+    def on_request(method: str, path: str) -> None:
+        # Just before our DELETE arrives, the asset it is about to delete is purged for good
+        # (trashed and the trash emptied): Immich refuses the whole request with a 400.
+        if method == "DELETE" and path.endswith("/assets") and not env.state.purged_ids():
+            env.state.set_asset(victim.delete[0], status="trashed", deleted_at=env.state.clock())
+            env.state.empty_trash(env.user.id)
+
+    env.faults.on_request = on_request
+    backup = tmp_path / "backup"
+
+    code, _, _ = run_cli(capsys, *execute_argv(plan_path, backup))
+
+    assert code == 1
+    assert [r.status for r in env.requests.matching("DELETE", "/assets")] == [400, 204]
+    report = {g["duplicate_id"]: g for g in json.loads((backup / "report.json").read_text())["groups"]}
+    assert report[victim.duplicate_id]["status"] == "skipped"
+    assert "no longer exists" in report[victim.duplicate_id]["reason"]
+    for g in resolve_groups(plan):
+        if g is not victim:
+            assert report[g.duplicate_id]["status"] == "done"
+            assert all(env.state.asset(i).is_trashed for i in g.delete)
