@@ -70,6 +70,7 @@ MAX_PLAN_BYTES = 2 * 1024**3
 # Plans hold file paths and GPS coordinates of a private library: owner-only, like backups.
 PLAN_FILE_MODE = 0o600
 
+_MAX_POLICY_DEPTH = 16
 _SNIFF_ABOVE = 1024**2  # bigger files are sniffed before being read whole
 _SNIFF_BYTES = 64 * 1024
 _MAX_REPORTED = 5  # problems listed in one PlanError; the rest are counted…
@@ -179,7 +180,7 @@ def _dumps(doc: Mapping[str, Any]) -> bytes:
     return "".join(out).encode("utf-8", "backslashreplace")
 
 
-_NEWLINES = tuple("\n" + "  " * depth for depth in range(32))
+_NEWLINES = tuple("\n" + "  " * depth for depth in range(64))  # plans nest < 10, policies <= 16
 
 
 def _encode(value: Any, depth: int, out: list[str]) -> None:
@@ -310,6 +311,11 @@ def loads_plan(data: bytes, *, name: str = "the plan") -> Plan:
     doc = _parse_json(data, name)
     _check_schema_version(doc, name)
     _check_schema(doc, name)
+    if _depth(doc["policy"]) > _MAX_POLICY_DEPTH:  # the one free-form part; the writer nests 64 deep
+        raise PlanError(
+            f"{name}: the policy is nested more than {_MAX_POLICY_DEPTH} levels deep; "
+            "immich-dedupe did not write it"
+        )
     plan = _plan_from_json(doc)
     try:
         validate_plan(plan)
@@ -375,6 +381,18 @@ def _parse_json(data: bytes, name: str) -> Any:
         raise PlanError(f"{name}: {err}") from err
     except RecursionError as err:  # the parser's nesting limit, not a bug
         raise PlanError(f"{name} is not a plan: its JSON is nested too deeply") from err
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in ``value`` (a scalar is 0); iterative, so any depth."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        node, level = todo.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is not None:
+            deepest = max(deepest, level)
+            todo.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _sniff(head: bytes, name: str) -> None:
