@@ -260,6 +260,27 @@ class BackupStore:
         """Whether the record's file is still present, of its size, with its hashes."""
         return self._rehash_matches(record)
 
+    def remove_leftovers(self) -> int:
+        """Delete the temp files of saves that a killed run never finished; returns how many.
+
+        Under ``originals/`` a name that starts with a dot and ends in ``.part`` or ``.tmp`` is
+        always one of ours (``safe_file_name`` never yields either), so nothing else is touched.
+        Call it only while holding the run lock: a save in progress has a temp file just like these.
+        """
+        originals = self.root / ORIGINALS
+        if not originals.is_dir() or originals.is_symlink():
+            return 0
+        removed = 0
+        for folder in originals.iterdir():
+            if folder.is_symlink() or not folder.is_dir():
+                continue
+            for entry in folder.iterdir():
+                name = entry.name
+                if name.startswith(".") and name.endswith((".part", ".tmp")) and not entry.is_symlink():
+                    safe_unlink(entry)
+                    removed += 1
+        return removed
+
     # -- save --------------------------------------------------------------------------
 
     def save(

@@ -440,7 +440,6 @@ class _Job:
     tag_ids: dict[str, str] = attrs.Factory(dict)
     records: list[BackupRecord] = attrs.Factory(list)
     reused: int = 0
-    downloaded: int = 0
 
 
 class _Chunks:
@@ -538,6 +537,7 @@ class _Run:
             else:
                 self.store = BackupStore(self.root, forbidden=self.opt.forbidden)  # before any network
                 stack.enter_context(RunLock(self.root, on_break=self.progress.note))
+                self.store.remove_leftovers()  # temp files of a killed run (only under the lock)
                 self.state = self._read_state(digest)
             # stack.create/asset.update (stack) and duplicate.delete (dismiss) only when needed.
             required = (*REQUIRED_PERMISSIONS, *settle.required_permissions(settle_groups))
@@ -975,7 +975,6 @@ class _Run:
             with self._counter_lock:
                 self.backups_made += 1
                 self.bytes_downloaded += record.size
-            job.downloaded += record.size
             return record
         raise _BackupFailed(f"{last} (gave up after {self.opt.download_attempts} attempts)")
 
