@@ -101,7 +101,8 @@ class RestoreReport:
             )
             for g in self.groups:
                 if g.status in ("to_regroup", "regrouped") and g.stack_id:
-                    lines.append(f"  group {g.duplicate_id} ({g.action}): stack {g.stack_id} deleted")
+                    done = "deleted" if g.status == "regrouped" else "to be deleted"
+                    lines.append(f"  group {g.duplicate_id} ({g.action}): stack {g.stack_id} {done}")
                 if g.status in ("not_regrouped", "failed") or (g.reason and g.status != "in_group"):
                     lines.append(f"  group {g.duplicate_id} ({g.action}): {g.reason}")
         return "\n".join(lines)
