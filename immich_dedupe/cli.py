@@ -123,8 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "For every group whose action is `resolve`: re-check it on the server, download each "
             "original to be deleted into --backup-dir, verify size and checksum, fsync, and only "
-            "then delete (to Immich's trash unless --permanent). Interrupted runs resume when "
-            "run again with the same arguments."
+            "then delete (to Immich's trash unless --permanent). Groups whose action is `stack` "
+            "are stacked (our keeper on top) and `dismiss` groups taken off Immich's duplicate "
+            "list; neither deletes anything. Interrupted runs resume when run again with the "
+            "same arguments."
         ),
     )
     p.add_argument("plan", type=Path, metavar="PLAN", help="plan written by `analyze`")
@@ -158,11 +160,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "restore",
-        help="bring back from Immich's trash what an execute run deleted",
+        help="undo an execute run: assets back from the trash, groups back on the duplicate list",
         description=(
             "Read the journal in DIR and restore every asset that run moved to Immich's trash "
             "(same ids, albums intact). Says which can no longer be restored; their verified "
-            "originals are still in DIR."
+            "originals are still in DIR. Then puts every group the run resolved, stacked or "
+            "dismissed back on Immich's duplicate list: deletes the stacks it made and gives "
+            "each member its duplicate id back."
         ),
     )
     p.add_argument("backup_dir", type=Path, metavar="DIR", help="the --backup-dir of an execute run")
