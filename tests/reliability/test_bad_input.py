@@ -421,6 +421,26 @@ EXECUTE_CASES: dict[str, tuple[Callable[[Exchange], None], int, str]] = {
         "all",
     ),
     "asset with unknown fields": (_json_rewrite(ASSET, _unknown_on_asset), 0, "all"),
+    "asset with nulls wherever Immich allows them": (
+        _json_rewrite(ASSET, lambda b: _nulls(b) or b),
+        0,
+        "all",
+    ),
+    "listing as an html page": (_only("/api/duplicates", _html_page), 6, "none"),
+    "listing truncated": (_only("/api/duplicates", lambda x: setattr(x, "body", x.body[:-40])), 6, "none"),
+    "listing with a checksum changed": (
+        _json_rewrite(
+            "/api/duplicates", _each_asset(lambda a: a.update(checksum="AAAAAAAAAAAAAAAAAAAAAAAAAAA="))
+        ),
+        1,
+        "none",
+    ),
+    "listing without exifInfo": (
+        _json_rewrite("/api/duplicates", _each_asset(lambda a: a.pop("exifInfo"))),
+        0,
+        "all",
+    ),
+    "listing with unknown fields": (_json_rewrite("/api/duplicates", _each_asset(_unknown_fields)), 0, "all"),
 }
 
 
@@ -447,8 +467,11 @@ def test_execute_never_deletes_on_a_broken_answer(
     if outcome == "none":
         assert not immich_env.state.trashed_ids()
         assert immich_env.requests.count("POST", "/duplicates/resolve") == 0
-        for g in resolve_groups(plan):
-            assert f"{g.duplicate_id}: " in out
+        if code == 1:  # each group is named with what went wrong
+            for g in resolve_groups(plan):
+                assert f"{g.duplicate_id}: " in out
+        else:
+            assert "GET /duplicates" in err
     else:
         assert check_plan_completed(immich_env, plan, backup, before) == []
         assert set(committed(backup)) == planned_deletions(plan)
