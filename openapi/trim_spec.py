@@ -68,6 +68,8 @@ KEPT_OPERATIONS: tuple[str, ...] = (
     "deleteStacks",
     "searchStacks",
     "getStack",
+    # search (album memberships by album, one page per 1,000 assets)
+    "searchAssets",
 )
 
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})

@@ -51,6 +51,7 @@ EXPECTED_OPERATIONS = {
     "deleteStacks",
     "searchStacks",
     "getStack",
+    "searchAssets",
 }
 
 
