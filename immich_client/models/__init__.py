@@ -22,8 +22,14 @@ from .duplicate_resolve_dto import DuplicateResolveDto
 from .duplicate_resolve_group_dto import DuplicateResolveGroupDto
 from .duplicate_response_dto import DuplicateResponseDto
 from .exif_response_dto import ExifResponseDto
+from .metadata_search_dto import MetadataSearchDto
 from .permission import Permission
 from .person_response_dto import PersonResponseDto
+from .search_album_response_dto import SearchAlbumResponseDto
+from .search_asset_response_dto import SearchAssetResponseDto
+from .search_facet_count_response_dto import SearchFacetCountResponseDto
+from .search_facet_response_dto import SearchFacetResponseDto
+from .search_response_dto import SearchResponseDto
 from .server_about_response_dto import ServerAboutResponseDto
 from .server_config_dto import ServerConfigDto
 from .server_features_dto import ServerFeaturesDto
@@ -65,8 +71,14 @@ __all__ = (
     "DuplicateResolveGroupDto",
     "DuplicateResponseDto",
     "ExifResponseDto",
+    "MetadataSearchDto",
     "Permission",
     "PersonResponseDto",
+    "SearchAlbumResponseDto",
+    "SearchAssetResponseDto",
+    "SearchFacetCountResponseDto",
+    "SearchFacetResponseDto",
+    "SearchResponseDto",
     "ServerAboutResponseDto",
     "ServerConfigDto",
     "ServerFeaturesDto",
