@@ -201,8 +201,8 @@ def _choose(rng: random.Random, scenario: Scenario, order: list[str], downloads:
             continue
         order.remove(kind)
         order.append(kind)
-        if kind == "timer":
-            return Moment(kind, delay=rng.uniform(0.0, 0.8))
+        if kind == "timer":  # shorter when little is left, so that it still lands in the run
+            return Moment(kind, delay=rng.uniform(0.0, 0.8) * min(1.0, (downloads + groups) / 20))
         if kind == "bytes":
             return Moment(kind, nth=_early(rng, downloads * 40_000))  # originals are ~48 KiB
         if kind in download_kinds:
@@ -210,7 +210,7 @@ def _choose(rng: random.Random, scenario: Scenario, order: list[str], downloads:
         return Moment(
             kind, nth=_early(rng, batches * writes_per_batch if kind == "write-request" else batches)
         )
-    return Moment("report") if scenario.inside_kills else Moment("timer", delay=rng.uniform(0.0, 0.3))
+    return Moment("report") if scenario.inside_kills else Moment("timer")  # at the first request
 
 
 def _run(
