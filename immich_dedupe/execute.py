@@ -976,7 +976,10 @@ class _Run:
                 self.backups_made += 1
                 self.bytes_downloaded += record.size
             return record
-        raise _BackupFailed(f"{last} (gave up after {self.opt.download_attempts} attempts)")
+        raise _BackupFailed(
+            f"could not back up {facts.id}: {last} (gave up after {self.opt.download_attempts} "
+            "downloads); nothing was deleted"
+        )
 
     # -- writing (main thread, one batch at a time) ------------------------------------------
 
