@@ -405,30 +405,42 @@ def thumbnail(request: Request) -> Response:
 
 @route("POST", "/search/metadata")
 def search_metadata(request: Request) -> Response:
-    """A small subset of metadata search: id, checksum, originalFileName, albumIds, tagIds,
-    withDeleted, visibility, page/size."""
+    """A subset of Immich's metadata search: id, checksum, originalFileName, albumIds, tagIds,
+    withDeleted, visibility, order, page/size.
+
+    As upstream: ``visibility`` defaults to ``timeline`` (archived assets need
+    ``visibility: archive``), trashed assets only with ``withDeleted``; ``albumIds`` keeps the
+    assets in *all* the given albums, any owner's, after an album.read access check on each
+    (400 otherwise); without it the search covers the caller's own assets. ``nextPage`` is the
+    next page number as a string, or null.
+    """
     body = request.json if isinstance(request.json, dict) else {}
     state = request.app.state
     with state.lock:
-        found = [a for a in state.assets.values() if a.owner_id == request.user_id]
+        album_ids = body.get("albumIds") or []
+        if album_ids:
+            for album_id in album_ids:
+                state.album_for(request.user_id, album_id, "album.read")
+            counts: dict[str, int] = {}
+            for album_id in dict.fromkeys(album_ids):
+                for asset_id in state.albums[album_id].asset_ids:
+                    counts[asset_id] = counts.get(asset_id, 0) + 1
+            wanted = len(set(album_ids))
+            found = [state.assets[a] for a, n in counts.items() if n == wanted and a in state.assets]
+        else:
+            found = [a for a in state.assets.values() if a.owner_id == request.user_id]
         if not body.get("withDeleted"):
             found = [a for a in found if not a.is_trashed]
-        for key, attr in (
-            ("id", "id"),
-            ("originalFileName", "original_file_name"),
-            ("visibility", "visibility"),
-        ):
+        visibility = body.get("visibility") or "timeline"
+        found = [a for a in found if a.visibility == visibility]
+        for key, attr in (("id", "id"), ("originalFileName", "original_file_name")):
             if key in body:
                 found = [a for a in found if getattr(a, attr) == body[key]]
         if "checksum" in body:
             found = [a for a in found if a.checksum == body["checksum"]]
-        if body.get("albumIds"):
-            wanted = set(body["albumIds"])
-            in_albums = {a for album in state.albums.values() if album.id in wanted for a in album.asset_ids}
-            found = [a for a in found if a.id in in_albums]
         if body.get("tagIds"):
             found = [a for a in found if set(body["tagIds"]) <= set(a.tag_ids)]
-        found.sort(key=lambda a: a.file_created_at, reverse=body.get("order", "desc") == "desc")
+        found.sort(key=lambda a: (a.file_created_at, a.id), reverse=body.get("order", "desc") == "desc")
         size = int(body.get("size") or 250)
         page = int(body.get("page") or 1)
         items = found[(page - 1) * size : page * size]
@@ -442,7 +454,7 @@ def search_metadata(request: Request) -> Response:
                 "items": dtos,
                 "facets": [],
                 "nextPage": next_page,
-                "total": len(dtos),
+                "total": len(dtos),  # Immich reports the page's count here, not a grand total
             },
         }
     )

@@ -41,7 +41,6 @@ UPSTREAM_SPEC = REPO_ROOT.parent / "shared" / "immich-openapi" / "immich-openapi
 # (method, path template) -> (permission or None, public?) for endpoints the trimmed spec omits.
 # Values from the upstream v3.1.0 spec.
 EXTRA_OPERATIONS: dict[tuple[str, str], tuple[str | None, bool]] = {
-    ("POST", "/search/metadata"): ("asset.read", False),
     ("PUT", "/tags/{id}/assets"): ("tag.asset", False),
     ("DELETE", "/albums/{id}/assets"): ("albumAsset.delete", False),
     ("POST", "/trash/restore"): ("asset.delete", False),
