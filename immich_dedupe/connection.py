@@ -95,6 +95,9 @@ BACKOFF_BASE = 0.5  # seconds before the first retry; doubles each time
 BACKOFF_CAP = 10.0
 RETRY_AFTER_CAP = 60.0  # a server asking for longer gets this much, then the next attempt
 ERROR_BODY_LIMIT = 64 * 1024  # bytes of an error answer we read to find its message
+SEARCH_PAGE_SIZE = 1000  # MetadataSearchDto.size maximum
+# Search shows only one visibility at a time (timeline by default); duplicates are one of these.
+SEARCH_VISIBILITIES = ("timeline", "archive")
 
 # What stops working without each permission; named in pre-flight warnings and errors.
 PERMISSION_USES: dict[str, str] = {
@@ -127,6 +130,10 @@ class BatchRejected(ServerError):
     def __init__(self, message: str, *, server_message: str | None = None) -> None:
         super().__init__(message)
         self.server_message = server_message
+
+
+class _SearchRefused(Exception):  # noqa: N818 - private signal, never leaves this module
+    """``POST /search/metadata`` answered 400; ``album_memberships`` then asks per asset."""
 
 
 class Download:
@@ -614,15 +621,42 @@ class ImmichConnection:
     ) -> dict[str, tuple[str, ...]]:
         """Asset id → sorted ids of the albums holding it, for each of ``asset_ids``.
 
-        Immich 3.x albums no longer list their assets, so this asks ``GET /albums?assetId=``
-        per asset — after one ``GET /albums`` that skips all of that when there are no albums.
+        Immich 3.x albums no longer list their assets. After one ``GET /albums`` (which ends it
+        when there are no albums) this takes the cheaper of two ways, both giving the same map:
+
+        * per album — ``POST /search/metadata {albumIds: [album]}`` paged 1,000 at a time, once
+          for ``timeline`` and once for ``archive`` visibility (search shows timeline only by
+          default), ``withDeleted`` so a trashed member keeps its albums as
+          ``GET /albums?assetId=`` reports them. Hidden (live-photo motion parts) and locked
+          assets are not seen this way; Immich never puts them in duplicate groups. Needs
+          asset.read besides album.read, so it is used only when pre-flight saw that permission;
+        * per asset — ``GET /albums?assetId=`` for each id: cheaper for a handful of ids
+          (``execute`` asks per group).
         """
         ids = list(dict.fromkeys(asset_ids))
         albums = self._get_json("GET /albums", "/albums")
         if not isinstance(albums, list):
             raise ProtocolError("GET /albums: the answer is not a list")
-        if not albums:
+        if not albums or not ids:
             return {i: () for i in ids}
+        counts = _album_counts(albums)
+        page_size = self._search_page_size
+        if self._may_search() and _search_cost(counts, page_size) < len(ids):
+            # A key narrower than pre-flight saw, or a search refused (an album deleted meanwhile,
+            # a server that does not take our body): the per-asset way still answers.
+            with contextlib.suppress(AuthError, _SearchRefused):
+                return self._memberships_by_album(ids, counts, progress=progress, page_size=page_size)
+        return self._memberships_by_asset(ids, progress=progress)
+
+    _search_page_size = SEARCH_PAGE_SIZE  # tests shrink it to page through small albums
+
+    def _may_search(self) -> bool:
+        permissions = self.info.permissions if self.info is not None else ()
+        return "all" in permissions or "asset.read" in permissions
+
+    def _memberships_by_asset(
+        self, ids: Sequence[str], *, progress: Progress | None
+    ) -> dict[str, tuple[str, ...]]:
         progress = progress or NullProgress()
         progress.start("albums", total=len(ids))
         result: dict[str, tuple[str, ...]] = {}
@@ -637,6 +671,63 @@ class ImmichConnection:
             progress.advance("albums")
         progress.finish("albums")
         return result
+
+    def _memberships_by_album(
+        self,
+        ids: Sequence[str],
+        counts: Mapping[str, int | None],
+        *,
+        progress: Progress | None,
+        page_size: int = SEARCH_PAGE_SIZE,
+    ) -> dict[str, tuple[str, ...]]:
+        wanted = set(ids)
+        found: dict[str, set[str]] = {i: set() for i in ids}
+        progress = progress or NullProgress()
+        progress.start("albums", total=len(counts))
+        for album_id in counts:
+            for visibility in SEARCH_VISIBILITIES:
+                for asset_id in self._album_asset_ids(album_id, visibility, page_size):
+                    if asset_id in wanted:
+                        found[asset_id].add(album_id)
+            progress.advance("albums")
+        progress.finish("albums")
+        return {i: tuple(sorted(found[i])) for i in ids}
+
+    def _album_asset_ids(self, album_id: str, visibility: str, page_size: int) -> Iterator[str]:
+        """Ids of one album's assets of one visibility, page by page (items read for ``id`` only)."""
+        label = "POST /search/metadata"
+        page = 1
+        while True:
+            body = {
+                "albumIds": [album_id],
+                "visibility": visibility,
+                "withDeleted": True,
+                "page": page,
+                "size": page_size,
+            }
+            response = self._send(label, "POST", "/search/metadata", json_body=body)
+            if response.status_code == 400:
+                raise _SearchRefused(label)
+            if response.status_code != 200:
+                raise self._response_error(label, response)
+            answer = self._decode(label, response)
+            assets = answer.get("assets") if isinstance(answer, dict) else None
+            items = assets.get("items") if isinstance(assets, dict) else None
+            if not isinstance(items, list):
+                raise ProtocolError(f"{label}: the answer has no assets.items list")
+            for item in items:
+                asset_id = item.get("id") if isinstance(item, dict) else None
+                if not isinstance(asset_id, str):
+                    raise ProtocolError(f"{label}: an asset in album {album_id} has no id")
+                yield asset_id
+            following = _next_page(assets.get("nextPage"))  # type: ignore[union-attr]
+            if following is None or not items:
+                return
+            if following <= page:  # a server repeating a page would keep us here for ever
+                raise ProtocolError(
+                    f"{label}: page {page} of album {album_id} points back to page {following}"
+                )
+            page = following
 
     def add_assets_to_albums(self, album_ids: Sequence[str], asset_ids: Sequence[str]) -> None:
         """``PUT /albums/assets``: every asset into every album; already there is fine."""
@@ -1113,6 +1204,40 @@ def _bulk_results(label: str, body: Any) -> list[BulkResult]:
             )
         )
     return results
+
+
+def _album_counts(albums: list[Any]) -> dict[str, int | None]:
+    """Album id → its ``assetCount`` (None when the server did not say), from ``GET /albums``."""
+    counts: dict[str, int | None] = {}
+    for album in albums:
+        album_id = album.get("id") if isinstance(album, dict) else None
+        if not isinstance(album_id, str):
+            raise ProtocolError("GET /albums: an album has no id")
+        count = album.get("assetCount")
+        valid = isinstance(count, int) and not isinstance(count, bool) and count >= 0
+        counts[album_id] = count if valid else None
+    return counts
+
+
+def _search_cost(counts: Mapping[str, int | None], page_size: int) -> float:
+    """Requests the per-album way needs: per visibility at least one page, all pages at worst."""
+    total = 0
+    for count in counts.values():
+        if count is None:
+            return float("inf")  # unknown size: do not bet on it
+        total += -(-count // page_size) + len(SEARCH_VISIBILITIES) - 1 if count else len(SEARCH_VISIBILITIES)
+    return total
+
+
+def _next_page(value: Any) -> int | None:
+    """``nextPage`` (a page number as a string, or null) as an int."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    raise ProtocolError(f"POST /search/metadata: nextPage {_short_json(value)} is not a page number")
 
 
 def _tee(chunks: Iterator[bytes], dest: BinaryIO) -> Iterator[bytes]:
