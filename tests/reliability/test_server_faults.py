@@ -161,7 +161,8 @@ def test_downloads_that_keep_failing_leave_their_group_alone(
     code, out, err = setup.run(capsys)
 
     assert code == EXIT_PARTIAL
-    assert f"{resolve_groups(setup.plan)[0].duplicate_id}: failed: GET /assets/{{id}}/original" in out
+    assert f"{resolve_groups(setup.plan)[0].duplicate_id}: failed: could not back up {victim}: " in out
+    assert "503" in out and "nothing was deleted" in out
     assert setup.untouched(0)
     assert setup.immich.state.trashed_ids() == planned_deletions(setup.plan) - {victim}
     setup.assert_safe()
