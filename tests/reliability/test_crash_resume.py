@@ -305,3 +305,9 @@ def test_killed_at_random_moments_then_resumed_the_plan_is_done_safely(
         assert journal_order_problems(backup, plan) == [], replay
         leftovers = [p.name for p in backup.rglob(".*") if p.name.endswith((".part", ".tmp"))]
         assert leftovers == [], f"temp files of killed runs left behind ({replay})"
+
+        if not scenario.permanent:  # the journal, kills and all, still knows everything it trashed
+            restore = spawn(["restore", str(backup), "--yes"], cli_env(immich))
+            out, err = restore.communicate(timeout=RUN_TIMEOUT)
+            assert restore.returncode == 0, (out + err).decode()
+            assert not immich.state.trashed_ids() & planned_deletions(plan), replay
