@@ -38,7 +38,11 @@ __all__ = [
 ]
 
 REQUIRED_PERMISSIONS = ("duplicate.read",)
-OPTIONAL_PERMISSIONS = {"album.read": "showing and scoring album memberships in the plan"}
+OPTIONAL_PERMISSIONS = {
+    "album.read": "showing and scoring album memberships in the plan",
+    # with album.read: read memberships one album at a time instead of one request per asset
+    "asset.read": "fast album lookups (one request per album, not per asset)",
+}
 
 _READ = "Reading duplicate groups"
 _PLAN = "Planning groups"
