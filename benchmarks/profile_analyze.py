@@ -2,9 +2,10 @@
 
 ``python -m benchmarks.profile_analyze [--groups 2000] [--cprofile N]`` renders the double's
 seeded library as a ``GET /duplicates`` body in memory, then times (CPU, ``time.process_time``)
-each stage analyze runs on it: the floor's ``json.loads``, streaming parse into ``Group``s
-(``listing.iter_groups``), planning (``planner.build_plan``), validation, serialisation
-(``planfile.dumps_plan``) and the durable write. ``--cprofile N`` prints the top N functions.
+and weighs (RSS after it, peak so far) each stage analyze runs on it: the floor's
+``json.loads``, streaming parse into ``Group``s (``listing.iter_groups``), planning
+(``planner.build_plan``), validation, serialisation (``planfile.dumps_plan``) and the durable
+write. ``--cprofile N`` prints the top N functions.
 Album lookups (network) are not included: the request log of the benchmark shows their count.
 """
 
@@ -39,10 +40,20 @@ def _listing_body(groups: int) -> bytes:
             return response.read()
 
 
-def _timed(label: str, fn: Callable[[], T], rows: list[tuple[str, float]]) -> T:
+def _memory() -> tuple[int, int]:
+    """(current RSS, peak RSS) of this process in bytes, from /proc (Linux)."""
+    fields = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            fields[name] = int(value.split()[0]) * 1024
+    return fields.get("VmRSS", 0), fields.get("VmHWM", 0)
+
+
+def _timed(label: str, fn: Callable[[], T], rows: list[tuple[str, float, int, int]]) -> T:
     started = time.process_time()
     result = fn()
-    rows.append((label, time.process_time() - started))
+    rows.append((label, time.process_time() - started, *_memory()))
     return result
 
 
@@ -59,11 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     from immich_dedupe.plan import PlanServer
     from immich_dedupe.policy import load_policy
 
-    rows: list[tuple[str, float]] = []
+    rows: list[tuple[str, float, int, int]] = [("start (body in memory)", 0.0, *_memory())]
     profiler = cProfile.Profile() if args.cprofile else None
     if profiler is not None:
         profiler.enable()
-    _timed("floor: json.loads of the body", lambda: json.loads(body), rows)
+    _timed("floor: json.loads of the body (result dropped)", lambda: len(json.loads(body)), rows)
     groups = _timed("listing.iter_groups (ijson → Group)", lambda: list(iter_groups(io.BytesIO(body))), rows)
     policy = load_policy(None)
     server = PlanServer(url="http://127.0.0.1", version="3.1.0")
@@ -76,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     _timed("planfile.validate_plan", lambda: planfile.validate_plan(plan), rows)
     data: Any = _timed("planfile.dumps_plan", lambda: planfile.dumps_plan(plan), rows)
+    size = len(data)
+    del data
     with tempfile.TemporaryDirectory() as tmp:
         _timed(
             "planfile.write_plan (validate + dumps + atomic write)",
@@ -85,10 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     if profiler is not None:
         profiler.disable()
 
-    print(f"{args.groups:,} groups, body {len(body) / 1e6:.1f} MB, plan {len(data) / 1e6:.1f} MB")
-    floor = rows[0][1]
-    for label, seconds in rows:
-        print(f"  {label:<58} {seconds:7.3f} s CPU  ({seconds / floor:5.2f}× the floor)")
+    print(f"{args.groups:,} groups, body {len(body) / 1e6:.1f} MB, plan {size / 1e6:.1f} MB")
+    floor = rows[1][1]
+    print(f"  {'stage':<58} {'CPU':>9}  {'× floor':>8}  {'RSS after':>10}  {'peak so far':>11}")
+    for label, seconds, rss, peak in rows:
+        memory = f"{rss / 2**20:6.0f} MiB  {peak / 2**20:7.0f} MiB"
+        print(f"  {label:<58} {seconds:7.3f} s  {seconds / floor:7.2f}×  {memory}")
     if profiler is not None:
         stats = pstats.Stats(profiler)
         stats.sort_stats("tottime").print_stats(args.cprofile)
