@@ -73,7 +73,19 @@ METHOD = """\
 """
 
 
-def _machine(load_before: tuple[float, ...], load_after: tuple[float, ...]) -> list[tuple[str, str]]:
+def _commit() -> str:
+    return subprocess.run(
+        ["git", "describe", "--always", "--dirty"],  # noqa: S607 - developer tool
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+
+
+def _machine(
+    load_before: tuple[float, ...], load_after: tuple[float, ...], commit: str
+) -> list[tuple[str, str]]:
     cpu = "?"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -102,13 +114,6 @@ def _machine(load_before: tuple[float, ...], load_after: tuple[float, ...]) -> l
         ijson_backend = getattr(ijson, "backend", "?")
     except ImportError:
         ijson_backend = "not installed"
-    commit = subprocess.run(
-        ["git", "describe", "--always", "--dirty"],  # noqa: S607 - developer tool
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
     return [
         ("CPU", f"{os.cpu_count()} × {cpu}"),
         ("memory", mem),
@@ -180,6 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--render-only", action="store_true", help="re-render --output from --results without measuring"
     )
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="keep the suites not run now from the existing --results (e.g. --only execute --update)",
+    )
     args = parser.parse_args(argv)
     args.argv = argv
     if args.results is None:
@@ -198,7 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.render_only:
         results = load(args.results)
     else:
-        results = _measure(args, suites, scales)
+        earlier = load(args.results) if args.update and args.results.exists() else None
+        results = _measure(args, suites, scales, earlier)
         _log(f"saved the measurements to {args.results}")
     text = _render(results)
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -207,15 +218,31 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _measure(args: argparse.Namespace, suites: list[str], scales: list[int]) -> Results:
-    """Run the suites; the results so far are saved after each step (a long run may be cut)."""
+def _measure(
+    args: argparse.Namespace, suites: list[str], scales: list[int], earlier: Results | None
+) -> Results:
+    """Run the suites; the results so far are saved after each step (a long run may be cut).
+
+    With ``earlier``, the suites not run now keep its measurements."""
     argv = sys.argv[1:] if args.argv is None else args.argv
+    command = ("python -m benchmarks " + shlex.join(argv)).strip()
+    if earlier is not None:
+        command = f"{command}; other suites from `{earlier.command}`, {earlier.date}"
     results = Results(
         date=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        command=("python -m benchmarks " + shlex.join(argv)).strip(),
+        command=command,
         load_before=os.getloadavg(),
         load_after=os.getloadavg(),
+        commit=_commit(),
     )
+    if earlier is not None:
+        results = attrs.evolve(
+            results,
+            commit=f"{results.commit}; other suites {earlier.commit or '?'}",
+            startup=None if "startup" in suites else earlier.startup,
+            analyze=() if "analyze" in suites else earlier.analyze,
+            execute=None if "execute" in suites else earlier.execute,
+        )
 
     def step(**changes: Any) -> None:
         nonlocal results
@@ -267,7 +294,7 @@ def _render(results: Results) -> str:
     return report.render(
         rows=rows,
         details=details,
-        machine=_machine(results.load_before, results.load_after),
+        machine=_machine(results.load_before, results.load_after, results.commit or _commit()),
         method=METHOD,
         findings=findings,
         command=results.command,

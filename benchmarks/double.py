@@ -128,6 +128,7 @@ def _stats(app: Any, trashed_at_start: int) -> dict[str, Any]:
         "by_route": dict(sorted(by_route.items())),
         "writes": sum(1 for r in records if r.method in _WRITE_METHODS),
         "download_ids": [d[0] for d in downloads],
+        "download_sizes": [d[1] for d in downloads],
         "download_bytes": sum(d[1] for d in downloads),
         "trashed": trashed,
         "purged": purged,

@@ -211,6 +211,29 @@ def execute_rows(r: ExecuteResult) -> list[Row]:
             target=f"≥ {THROUGHPUT_TARGET}×",
             met=statistics.median(ratios) >= THROUGHPUT_TARGET,
         ),
+    ]
+    if r.disk_seconds:
+        disk_tp = [b / t / MIB for b, t in zip(r.disk_bytes, r.disk_seconds, strict=True)]
+        limit = [min(a, b) for a, b in zip(base_tp, disk_tp, strict=True)]
+        rows += [
+            Row(
+                metric=f"{label}: disk floor (write + fsync the same files, concurrency {r.concurrency})",
+                value=_range(disk_tp, ".0f", " MiB/s"),
+                floor="—",
+                ratio="—",
+                target="—",
+                met=None,
+            ),
+            Row(
+                metric=f"{label}: download throughput vs the slower floor (download or disk)",
+                value=_range(ours_tp, ".0f", " MiB/s"),
+                floor=_range(limit, ".0f", " MiB/s"),
+                ratio=_range(_ratios(ours_tp, limit), ".2f", "×"),
+                target="—",
+                met=None,
+            ),
+        ]
+    rows += [
         Row(
             metric=f"{label}: client CPU per GiB downloaded",
             value=_range(ours_cpu, ".2f", " s") if ours_cpu else "—",

@@ -24,6 +24,7 @@ class Results:
     startup: StartupResult | None = None
     analyze: tuple[AnalyzeResult, ...] = ()
     execute: ExecuteResult | None = None
+    commit: str = ""  # `git describe --always --dirty` when measured
 
 
 def save(results: Results, path: Path) -> None:
@@ -48,7 +49,7 @@ def _analyze(d: dict[str, Any]) -> AnalyzeResult:
 
 
 def _execute(d: dict[str, Any]) -> ExecuteResult:
-    fields = {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}
+    fields = {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}  # older files lack disk_*
     fields["ours"] = _samples(d["ours"])
     fields["baseline"] = _samples(d["baseline"])
     return ExecuteResult(**fields)
@@ -68,4 +69,5 @@ def load(path: Path) -> Results:
         ),
         analyze=tuple(_analyze(a) for a in d.get("analyze") or ()),
         execute=_execute(d["execute"]) if d.get("execute") else None,
+        commit=d.get("commit", ""),
     )

@@ -102,6 +102,8 @@ class ExecuteResult:
     deleted: tuple[int, ...]  # assets moved to trash or purged by execute
     writes_by_route: tuple[dict[str, int], ...]
     exit_codes: tuple[int, ...]
+    disk_seconds: tuple[float, ...] = ()  # raw_disk.py: durable writes of the same files
+    disk_bytes: tuple[int, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -269,6 +271,8 @@ def measure_execute(
             "deleted",
             "by_route",
             "codes",
+            "disk_seconds",
+            "disk_bytes",
         )
     }
     for i in range(repeat):
@@ -298,6 +302,21 @@ def measure_execute(
                 )
                 fetched = double.stats()
                 double.clear()
+                sizes_file = work.path / "sizes.txt"
+                sizes_file.write_text("\n".join(str(n) for n in fetched["download_sizes"]) + "\n")
+                disk = run_measured(
+                    [
+                        PY,
+                        str(BENCH_DIR / "raw_disk.py"),
+                        str(work.path / "disk"),
+                        str(sizes_file),
+                        str(concurrency),
+                    ],
+                    env=env,
+                    cwd=ROOT,
+                    timeout=_RUN_TIMEOUT,
+                )
+                written = _json_line(disk.stdout)
                 backup = work.path / "backup"
                 ours = run_measured(
                     [
@@ -343,11 +362,14 @@ def measure_execute(
             }
         )
         runs["codes"].append(ours.returncode)
+        runs["disk_seconds"].append(float(written["seconds"]))
+        runs["disk_bytes"].append(int(written["bytes"]))
         log(
             f"execute run {i + 1}/{repeat}: ours {ours.wall_s:.1f} s for "
             f"{stats['download_bytes'] / 1e6:,.0f} MB "
             f"({len(downloaded)} files), baseline {baseline.wall_s:.1f} s for "
-            f"{fetched['download_bytes'] / 1e6:,.0f} MB; {stats['writes']} writes, {deleted} deleted"
+            f"{fetched['download_bytes'] / 1e6:,.0f} MB; disk floor {written['seconds']:.1f} s; "
+            f"{stats['writes']} writes, {deleted} deleted"
         )
     return ExecuteResult(
         groups=groups,
@@ -364,6 +386,8 @@ def measure_execute(
         deleted=tuple(runs["deleted"]),
         writes_by_route=tuple(runs["by_route"]),
         exit_codes=tuple(runs["codes"]),
+        disk_seconds=tuple(runs["disk_seconds"]),
+        disk_bytes=tuple(runs["disk_bytes"]),
     )
 
 
