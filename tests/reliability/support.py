@@ -363,6 +363,12 @@ def journal_order_problems(backup: Path, plan: Plan) -> list[str]:
     return problems
 
 
+def no_internal_error(text: str) -> bool:
+    """No internal error of ours in the output. (Tracebacks the in-process double prints about
+    connections a client dropped are not ours: they name no immich_dedupe frame.)"""
+    return "internal error (a bug)" not in text and "/immich_dedupe/" not in text
+
+
 # --------------------------------------------------------------------------- files
 
 
