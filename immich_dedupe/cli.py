@@ -13,7 +13,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from immich_dedupe import __version__
 from immich_dedupe.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, DedupeError
@@ -60,8 +60,21 @@ def _add_connection_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that never echoes values it did not understand: a mistyped ``--api-key`` flag
+    would otherwise print the key itself in "unrecognized arguments: …"."""
+
+    def error(self, message: str) -> NoReturn:
+        prefix = "unrecognized arguments: "
+        if message.startswith(prefix):
+            words = message[len(prefix) :].split()
+            flags = [t.split("=", 1)[0] + ("=…" if "=" in t else "") for t in words if t.startswith("-")]
+            message = prefix + (" ".join(flags) if flags else "(values not shown)")
+        super().error(_redact(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="immich-dedupe",
         description=(
             "Resolve Immich duplicate groups by metadata completeness. `analyze` writes a plan "
@@ -71,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run `immich-dedupe COMMAND --help` for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"immich-dedupe {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser(
         "analyze",

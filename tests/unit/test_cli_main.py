@@ -82,3 +82,23 @@ def test_sigterm_stops_cleanly_running_finally_blocks(
     assert cli.main(["show", "plan.json"]) == 130
     assert cleaned == [True]
     assert "resume" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["analyze", "--apikey", SENTINEL],
+        ["analyze", f"--apikey={SENTINEL}"],
+        ["execute", "plan.json", "--backup-dir", "b", "--api_key", SENTINEL],
+        ["analyze", SENTINEL],
+    ],
+)
+def test_a_mistyped_key_flag_does_not_echo_the_key(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(argv)
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert "unrecognized arguments" in captured.err
+    assert SENTINEL not in captured.err + captured.out
