@@ -45,7 +45,6 @@ import httpx
 
 from immich_client import AuthenticatedClient
 from immich_client.api.albums import add_assets_to_albums as op_add_assets_to_albums
-from immich_client.api.assets import delete_assets as op_delete_assets
 from immich_client.api.assets import update_assets as op_update_assets
 from immich_client.api.duplicates import delete_duplicate as op_delete_duplicate
 from immich_client.api.stacks import delete_stack as op_delete_stack
@@ -515,11 +514,28 @@ class ImmichConnection:
         return _bulk_results(label, self._decode(label, response))
 
     def delete_assets(self, ids: Sequence[str], *, force: bool) -> None:
-        """``DELETE /assets``; ``force`` is always sent (the server ignores its trash setting)."""
+        """``DELETE /assets``; ``force`` is always sent (the server ignores its trash setting).
+
+        Immich checks every id before it changes anything, so one id the caller may not delete
+        fails the whole request with 400: that raises ``BatchRejected`` (nothing changed).
+        Any other failure may have been half done; the caller re-reads state.
+        """
+        label = "DELETE /assets"
         if not ids:
             return
-        body = AssetBulkDeleteDto(ids=[_uuid(i) for i in ids], force=force)
-        self._call("DELETE /assets", op_delete_assets.sync_detailed, expect=204, body=body)
+        body = AssetBulkDeleteDto(ids=[_uuid(i) for i in ids], force=force).to_dict()
+        response = self._send(label, "DELETE", "/assets", json_body=body)
+        if response.status_code == 400:
+            message = _server_message(response.content)
+            raise BatchRejected(
+                self._scrub(
+                    f"{label}: the server rejected the whole batch of {len(ids)} asset(s), "
+                    f"nothing changed (400: {message or 'no message'})"
+                ),
+                server_message=message,
+            )
+        if response.status_code != 204:
+            raise self._response_error(label, response)
 
     def restore_assets(self, ids: Sequence[str]) -> int:
         """``POST /trash/restore/assets``; returns how many the server restored."""

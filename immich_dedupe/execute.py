@@ -1121,15 +1121,10 @@ class _Run:
         ids = [i for w in part for i in w.trash]
         if ids:
             self.writes += 1
-            try:
-                self.conn.delete_assets(ids, force=self.force)
-            except ServerError as err:
-                # Only a 400 ("Not found or no asset.delete access": one id failed) means that
-                # nothing changed. Anything else may have been half done: stop, and let the
-                # next run settle the pending intent with the server.
-                if type(err) is ServerError and "answered 400 " in str(err):
-                    raise BatchRejected(str(err)) from err
-                raise
+            # BatchRejected (a 400: one id failed, nothing changed) goes to the caller, which
+            # re-checks and splits. Anything else may have been half done: it stops the run,
+            # and the next run settles the pending intent with the server.
+            self.conn.delete_assets(ids, force=self.force)
         return {w.gid: None for w in part}
 
     def _dissolve(self, works: Sequence[_Work]) -> None:

@@ -619,8 +619,16 @@ def test_delete_assets_always_sends_force(force: bool) -> None:
 
 def test_delete_assets_whole_request_refused() -> None:
     answer = httpx.Response(400, json={"message": "Not found or no asset.delete access"})
-    with pytest.raises(ServerError, match=r"^DELETE /assets: the server answered 400 Bad Request: Not found"):
+    with pytest.raises(BatchRejected, match=r"^DELETE /assets: the server rejected the whole batch") as info:
         connect(Server({("DELETE", "/api/assets"): answer})).delete_assets([A1], force=False)
+    assert info.value.server_message == "Not found or no asset.delete access"
+
+
+def test_delete_assets_other_failures_are_not_a_rejected_batch() -> None:
+    answer = httpx.Response(500, json={"message": "Internal server error"})
+    with pytest.raises(ServerError) as info:
+        connect(Server({("DELETE", "/api/assets"): answer})).delete_assets([A1], force=True)
+    assert not isinstance(info.value, BatchRejected)
 
 
 def test_update_assets_sends_null_for_duplicate_id() -> None:
