@@ -63,6 +63,10 @@ METHOD = """\
   bytes discarded — no hashing, writing, fsync, metadata requests or deletions. Throughput =
   original bytes served (from the double's request log) ÷ wall time of the whole command, for
   both. *Same files* is checked against the double's log of what execute downloaded.
+  **Disk floor** = `python benchmarks/raw_disk.py`: files of the same sizes written in 64 KiB
+  pieces and fsynced, at the same concurrency, one directory fsync at the end — the least a
+  durable backup costs on this disk (timed inside the process, files removed afterwards). The
+  slower of the two floors is the limit for a command that must both download and store.
 - **Write requests per deleted asset** = POST/PUT/PATCH/DELETE requests the double answered
   during execute ÷ assets it moved to the trash or purged.
 - **start-up** = `python -m immich_dedupe --help` vs `python -c pass`, alternated, from a
@@ -227,7 +231,7 @@ def _measure(
     argv = sys.argv[1:] if args.argv is None else args.argv
     command = ("python -m benchmarks " + shlex.join(argv)).strip()
     if earlier is not None:
-        command = f"{command}; other suites from `{earlier.command}`, {earlier.date}"
+        command = f"{command} (other suites: {earlier.command}, {earlier.date})"
     results = Results(
         date=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         command=command,
