@@ -525,17 +525,7 @@ class ImmichConnection:
             return
         body = AssetBulkDeleteDto(ids=[_uuid(i) for i in ids], force=force).to_dict()
         response = self._send(label, "DELETE", "/assets", json_body=body)
-        if response.status_code == 400:
-            message = _server_message(response.content)
-            raise BatchRejected(
-                self._scrub(
-                    f"{label}: the server rejected the whole batch of {len(ids)} asset(s), "
-                    f"nothing changed (400: {message or 'no message'})"
-                ),
-                server_message=message,
-            )
-        if response.status_code != 204:
-            raise self._response_error(label, response)
+        self._expect_whole_batch(label, response, f"{len(ids)} asset(s)")
 
     def restore_assets(self, ids: Sequence[str]) -> int:
         """``POST /trash/restore/assets``; returns how many the server restored."""
@@ -593,17 +583,7 @@ class ImmichConnection:
             return
         body = BulkIdsDto(ids=[_uuid(i) for i in duplicate_ids]).to_dict()
         response = self._send(label, "DELETE", "/duplicates", json_body=body)
-        if response.status_code == 400:
-            message = _server_message(response.content)
-            raise BatchRejected(
-                self._scrub(
-                    f"{label}: the server rejected the whole batch of {len(duplicate_ids)} group(s), "
-                    f"nothing changed (400: {message or 'no message'})"
-                ),
-                server_message=message,
-            )
-        if response.status_code != 204:
-            raise self._response_error(label, response)
+        self._expect_whole_batch(label, response, f"{len(duplicate_ids)} group(s)")
 
     def dismiss_group(self, duplicate_id: str) -> None:
         """``DELETE /duplicates/{id}``: take one group off the duplicate list; deletes no asset."""
@@ -772,6 +752,20 @@ class ImmichConnection:
         return int(parsed.count)
 
     # ------------------------------------------------------------------ plumbing
+
+    def _expect_whole_batch(self, label: str, response: httpx.Response, what: str) -> None:
+        """204, or ``BatchRejected`` for Immich's all-or-nothing 400 (one bad id, nothing changed)."""
+        if response.status_code == 400:
+            message = _server_message(response.content)
+            raise BatchRejected(
+                self._scrub(
+                    f"{label}: the server rejected the whole batch of {what}, "
+                    f"nothing changed (400: {message or 'no message'})"
+                ),
+                server_message=message,
+            )
+        if response.status_code != 204:
+            raise self._response_error(label, response)
 
     def _scrub(self, text: str) -> str:
         key = self._settings.api_key.reveal()
