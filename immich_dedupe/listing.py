@@ -260,7 +260,7 @@ class _Fields:
         v = self.d.get(key)
         if v is None:
             return None
-        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+        if not _finite_number(v):
             raise self._bad(key, "an integer")
         return round(v)  # 2.x sends some integers as JSON numbers like 4032.0
 
@@ -268,15 +268,28 @@ class _Fields:
         v = self.d.get(key)
         if v is None:
             return None
-        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+        if not _finite_number(v):
             raise self._bad(key, "a number")
         return float(v)
+
+
+def _finite_number(v: Any) -> bool:
+    """A JSON number Immich could have sent: finite, and an integer within 64 bits.
+
+    ``math.isfinite`` overflows on a huge int, and ``float()`` of one fails: both would turn a
+    broken answer into a crash instead of a ProtocolError.
+    """
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, int):
+        return -(2**63) <= v < 2**63
+    return isinstance(v, float) and math.isfinite(v)
 
 
 def _duration_ms(v: Any, asset_id: str, asset_type: str) -> int | None:
     if v is None:
         return None
-    if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
+    if _finite_number(v):
         return round(v)
     if isinstance(v, str):
         m = _DURATION.fullmatch(v.strip())

@@ -235,8 +235,11 @@ def _number(data: Mapping[str, Any], section: str, key: str, where: str) -> floa
         raise UsageError(f"{where}: [{section}] {key} is missing")
     value = table[key]
     # bool is an int in Python; `gps = true` is a typo, not a weight of 1.
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    finite = isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+    if isinstance(value, bool) or not finite:
         raise UsageError(f"{where}: [{section}] {key} must be a number, got {value!r}")
+    if abs(value) > 1e12:
+        raise UsageError(f"{where}: [{section}] {key} is far too large")
     if value < 0:
         raise UsageError(f"{where}: [{section}] {key} must be 0 or more, got {value:g}")
     return float(value)

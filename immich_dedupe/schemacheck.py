@@ -291,7 +291,8 @@ def _bound(kind: type, key: str, too: str, compare: Callable[[int | float, int |
                 return len(value) if isinstance(value, list) else None
             if kind is str:
                 return len(value) if isinstance(value, str) else None
-            return value if _is_number(value) and math.isfinite(value) else None
+            # ints are exact at any size (math.isfinite would overflow on a huge one)
+            return value if _is_number(value) and (isinstance(value, int) or math.isfinite(value)) else None
 
         def check(value: Any, path: Path, errors: list[Error]) -> None:
             n = size(value)

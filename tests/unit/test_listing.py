@@ -296,3 +296,20 @@ def test_large_listing_is_not_held_in_memory() -> None:
     assert count == n
     assert size > 3_000_000
     assert peak < size / 10
+
+
+def test_a_huge_integer_from_the_server_is_a_protocol_error_not_a_crash() -> None:
+    body = json.dumps(
+        [
+            {
+                "duplicateId": "d",
+                "suggestedKeepAssetIds": [],
+                "assets": [
+                    {"id": "a", "checksum": "x", "type": "IMAGE", "width": 10**400, "exifInfo": {}},
+                    {"id": "b", "checksum": "y", "type": "IMAGE", "exifInfo": {"fileSizeInByte": 10**400}},
+                ],
+            }
+        ]
+    ).encode()
+    with pytest.raises(ProtocolError):
+        list(iter_groups(io.BytesIO(body)))

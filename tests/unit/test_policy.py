@@ -196,3 +196,10 @@ def test_on_conflict_stack_is_read_from_a_user_file(tmp_path: Path) -> None:
     assert policy.on_conflict == "stack"
     assert policy.on_loss == "review"
     assert policy.to_json()["rules"]["on_conflict"] == "stack"
+
+
+def test_a_huge_weight_is_a_usage_error_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "huge.toml"
+    path.write_text("[weights]\ngps = " + "9" * 400 + "\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="gps is far too large"):
+        load_policy(path)
