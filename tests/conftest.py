@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
+from hypothesis import settings
 
 from tests.fake_immich import FakeImmich
+
+# CI explores the same examples on every run, so a landing never hinges on a lucky draw; on a
+# developer's machine hypothesis keeps searching randomly (and remembers what it found).
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 _PROXY_VARS = (
     "HTTP_PROXY",
