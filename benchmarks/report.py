@@ -121,11 +121,12 @@ def analyze_rows(r: AnalyzeResult) -> list[Row]:
         ]
         if kind == "ours" and r.requests:
             total = sum(r.requests.values())
-            albums = sum(v for k, v in r.requests.items() if k.startswith("GET /albums"))
+            album_list = r.requests.get("GET /albums", 0)
+            search = r.requests.get("POST /search/metadata", 0)
             rows.append(
                 Row(
                     metric=f"{label}: requests per run",
-                    value=f"{total:,} ({albums:,} album look-ups)",
+                    value=f"{total:,} ({album_list:,} GET /albums, {search:,} POST /search/metadata)",
                     floor="1",
                     ratio=f"{total:,}×",
                     target="—",
