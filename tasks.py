@@ -55,6 +55,7 @@ def test(c: Context, args: str = "") -> None:
         "exec_groups": "groups for the execute benchmark (default: 2000)",
         "original_size": "typical original size in bytes for execute (default: 2 MiB)",
         "output": "Markdown file to rewrite (default: docs/benchmarks.md)",
+        "update": "keep the measurements of the suites not run now (with --only)",
     }
 )
 def bench(
@@ -65,6 +66,7 @@ def bench(
     exec_groups: int = 2000,
     original_size: int = 2 * 1024 * 1024,
     output: str = "",
+    update: bool = False,
 ) -> None:
     """Benchmarks of issue 7 against the test double; rewrites docs/benchmarks.md (takes minutes)."""
     args = [f"--repeat {repeat}", f"--exec-groups {exec_groups}", f"--original-size {original_size}"]
@@ -74,6 +76,8 @@ def bench(
         args.append(f"--only {shlex.quote(only)}")
     if output:
         args.append(f"--output {shlex.quote(output)}")
+    if update:
+        args.append("--update")
     with c.cd(str(ROOT)):
         c.run(f"{PY} -m benchmarks {' '.join(args)}", pty=False)
 
