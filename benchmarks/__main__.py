@@ -231,7 +231,7 @@ def _measure(
     argv = sys.argv[1:] if args.argv is None else args.argv
     command = ("python -m benchmarks " + shlex.join(argv)).strip()
     if earlier is not None:
-        command = f"{command} (other suites: {earlier.command}, {earlier.date})"
+        command = f"{command}, other suites kept from earlier runs (last full run: {earlier.date})"
     results = Results(
         date=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         command=command,
