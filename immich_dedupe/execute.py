@@ -300,19 +300,7 @@ def live_mismatch(gp: GroupPlan, live: Group | None, expected: Collection[str]) 
             "the group is no longer in the server's duplicate list (resolved, dismissed or "
             "changed since analyze)"
         )
-    planned = {a.asset.id: a.asset for a in gp.assets}
-    live_ids = {a.id for a in live.assets}
-    problems = []
-    missing = sorted(set(expected) - live_ids)
-    extra = sorted(live_ids - set(expected))
-    if missing:
-        problems.append(f"member(s) {', '.join(missing)} no longer in the group (trashed, deleted or moved)")
-    if extra:
-        problems.append(f"new member(s) {', '.join(extra)} joined the group since analyze")
-    for a in live.assets:
-        if a.id in planned and a.id in expected and a.checksum != planned[a.id].checksum:
-            problems.append(f"the checksum of {a.id} changed since analyze")
-    return "; ".join(problems) or None
+    return gp.changes_on_server(live, expected)
 
 
 def asset_mismatch(planned: AssetFacts, live: AssetFacts | None, duplicate_id: str) -> str | None:

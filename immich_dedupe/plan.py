@@ -14,12 +14,12 @@ only resolve, review and skip; version 2 added stack and dismiss (and their summ
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Literal
 
 import attrs
 
-from immich_dedupe.facts import AssetFacts
+from immich_dedupe.facts import AssetFacts, Group
 
 __all__ = [
     "ACTIONS",
@@ -70,6 +70,27 @@ class GroupPlan:
     lost_if_resolved: tuple[str, ...]  # facts (or "fact: detail") a plain resolve would lose
     assets: tuple[PlannedAsset, ...]  # server order
     fingerprint: str  # sha256 over the members' ids, checksums and sizes, as analysed
+
+    def changes_on_server(self, live: Group, expected: Collection[str] | None = None) -> str | None:
+        """Why the server's current group is not the planned one (members gone or added,
+        checksums changed), or None. ``expected`` are the member ids that must still be there
+        (default: every planned member; fewer when an interrupted run already deleted some)."""
+        planned = {a.asset.id: a.asset for a in self.assets}
+        wanted = set(planned) if expected is None else set(expected)
+        live_ids = {a.id for a in live.assets}
+        problems = []
+        missing = sorted(wanted - live_ids)
+        extra = sorted(live_ids - wanted)
+        if missing:
+            problems.append(
+                f"member(s) {', '.join(missing)} no longer in the group (trashed, deleted or moved)"
+            )
+        if extra:
+            problems.append(f"new member(s) {', '.join(extra)} joined the group since analyze")
+        for a in live.assets:
+            if a.id in planned and a.id in wanted and a.checksum != planned[a.id].checksum:
+                problems.append(f"the checksum of {a.id} changed since analyze")
+        return "; ".join(problems) or None
 
     def asset(self, asset_id: str) -> PlannedAsset:
         for a in self.assets:

@@ -487,19 +487,7 @@ def _ungroup_failed(t: _Task, err: ServerError) -> str:
 
 def members_changed(gp: GroupPlan, live: Group) -> str | None:
     """Why the listed group is not the planned one (members added or gone, checksums), or None."""
-    planned = {a.id: a.asset for a in gp.assets}
-    live_ids = {a.id for a in live.assets}
-    problems = []
-    missing = sorted(set(planned) - live_ids)
-    extra = sorted(live_ids - set(planned))
-    if missing:
-        problems.append(f"member(s) {', '.join(missing)} no longer in the group (trashed, deleted or moved)")
-    if extra:
-        problems.append(f"new member(s) {', '.join(extra)} joined the group since analyze")
-    for a in live.assets:
-        if a.id in planned and a.checksum != planned[a.id].checksum:
-            problems.append(f"the checksum of {a.id} changed since analyze")
-    return "; ".join(problems) or None
+    return gp.changes_on_server(live)
 
 
 def _read_members(
