@@ -208,8 +208,8 @@ class DoubleProcess:
             "benchmarks.double",
             "--seed-groups",
             str(groups),
-            "--api-key",
-            api_key,
+            # one token: a random key may start with "-", which argparse would read as a flag
+            f"--api-key={api_key}",
             "--original-size",
             str(original_size),
             "--seed",
