@@ -29,7 +29,7 @@ import secrets
 import socket
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, BinaryIO
@@ -41,6 +41,7 @@ __all__ = [
     "RunLock",
     "append_line",
     "atomic_write",
+    "atomic_write_chunks",
     "fsync_dir",
     "open_exclusive",
     "rename_durably",
@@ -134,6 +135,27 @@ def atomic_write(path: Path, data: bytes, *, mode: int = 0o600) -> None:
     try:
         with open_exclusive(tmp, mode=mode) as f:
             f.write(data)
+            sync_file(f)
+        os.replace(tmp, path)
+    except BaseException:
+        safe_unlink(tmp)
+        raise
+    fsync_dir(path.parent)
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[bytes], *, mode: int = 0o600) -> None:
+    """``atomic_write`` for data produced in pieces, so that it is never whole in memory.
+
+    Same guarantees: the pieces go to a temp file in the same directory, which is fsynced
+    and renamed over ``path``, then the directory is fsynced. If anything fails, producing a
+    piece included, the old file is untouched and the temp file is removed.
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}-{secrets.token_hex(4)}.tmp")
+    try:
+        with open_exclusive(tmp, mode=mode) as f:
+            for chunk in chunks:
+                f.write(chunk)
             sync_file(f)
         os.replace(tmp, path)
     except BaseException:
