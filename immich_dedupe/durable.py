@@ -8,6 +8,11 @@ What "durable" means here, and what it does not:
 * ``append_line`` writes one whole line with a single ``write`` on an ``O_APPEND`` file, then
   flushes and fsyncs. A crash can still leave a *torn* last line; readers (``journal.py``)
   must ignore an unterminated or unparsable final line.
+* ``write_unsynced`` and ``replace_unsynced`` are the same atomic steps without the fsyncs,
+  for a caller that makes many files durable at once later (one barrier per batch instead of
+  fsyncs per file): until ``fsync_path`` of each file and ``fsync_dir`` of each directory
+  return, a crash may leave the new name pointing at missing or partial bytes, so readers
+  must verify such files (the backup store re-hashes them) rather than trust them.
 * fsync only promises what the OS and the disk promise: a drive that lies about its write
   cache, or a network filesystem that acknowledges early, can still lose acknowledged data.
 
@@ -43,10 +48,13 @@ __all__ = [
     "atomic_write",
     "atomic_write_chunks",
     "fsync_dir",
+    "fsync_path",
     "open_exclusive",
     "rename_durably",
+    "replace_unsynced",
     "safe_unlink",
     "sync_file",
+    "write_unsynced",
 ]
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -162,6 +170,49 @@ def atomic_write_chunks(path: Path, chunks: Iterable[bytes], *, mode: int = 0o60
         safe_unlink(tmp)
         raise
     fsync_dir(path.parent)
+
+
+def fsync_path(path: Path, *, identity: tuple[int, int] | None = None) -> None:
+    """fsync the regular file at ``path`` (never through a symlink), e.g. one written unsynced.
+
+    ``identity`` is the ``(st_dev, st_ino)`` the caller wrote; if the name now holds another
+    file, ``OSError(ESTALE)`` is raised rather than vouch for bytes the caller never checked.
+    """
+    fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _CLOEXEC)
+    try:
+        if identity is not None:
+            st = os.fstat(fd)
+            if (st.st_dev, st.st_ino) != identity:
+                raise OSError(errno.ESTALE, f"{path} was replaced by another file before it was synced")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def replace_unsynced(src: Path, dst: Path) -> None:
+    """Atomically move ``src`` over ``dst`` without any fsync.
+
+    Durable only once the caller has fsynced the file (``fsync_path``) and its directory
+    (``fsync_dir``); see the module docstring.
+    """
+    os.replace(src, dst)
+
+
+def write_unsynced(path: Path, data: bytes, *, mode: int = 0o600) -> None:
+    """``atomic_write`` without the fsyncs: readers see the old file or the whole new one.
+
+    The temp file is removed if anything fails. Durable only once the caller has fsynced
+    ``path`` (``fsync_path``) and its directory (``fsync_dir``).
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}-{secrets.token_hex(4)}.tmp")
+    try:
+        with open_exclusive(tmp, mode=mode) as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        safe_unlink(tmp)
+        raise
 
 
 def append_line(f: IO[bytes], line: bytes) -> None:
