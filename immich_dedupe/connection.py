@@ -38,31 +38,10 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from typing import Any, BinaryIO
-from uuid import UUID
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import httpx
 
-from immich_client import AuthenticatedClient
-from immich_client.api.albums import add_assets_to_albums as op_add_assets_to_albums
-from immich_client.api.assets import update_assets as op_update_assets
-from immich_client.api.duplicates import delete_duplicate as op_delete_duplicate
-from immich_client.api.stacks import delete_stack as op_delete_stack
-from immich_client.api.tags import bulk_tag_assets as op_bulk_tag_assets
-from immich_client.api.tags import get_all_tags as op_get_all_tags
-from immich_client.api.trash import restore_assets as op_restore_assets
-from immich_client.errors import UnexpectedStatus
-from immich_client.models import (
-    AlbumsAddAssetsDto,
-    AssetBulkDeleteDto,
-    AssetBulkUpdateDto,
-    AssetVisibility,
-    BulkIdsDto,
-    DuplicateResolveDto,
-    DuplicateResolveGroupDto,
-    StackCreateDto,
-    TagBulkAssetsDto,
-)
 from immich_dedupe import __version__, listing
 from immich_dedupe.errors import (
     AuthError,
@@ -76,6 +55,14 @@ from immich_dedupe.errors import (
 from immich_dedupe.facts import AssetFacts, BulkResult, Group, ResolveGroup, ServerInfo, Version
 from immich_dedupe.progress import NullProgress, Progress
 from immich_dedupe.settings import ConnectionSettings
+
+if TYPE_CHECKING:
+    # The generated client is imported where a call needs it: its models package alone costs
+    # ~0.1 s of CPU, and analyze uses none of it (pre-flight, listing and album look-ups are
+    # plain httpx + json).
+    from uuid import UUID
+
+    from immich_client import AuthenticatedClient
 
 __all__ = [
     "PERMISSION_USES",
@@ -95,6 +82,7 @@ BACKOFF_CAP = 10.0
 RETRY_AFTER_CAP = 60.0  # a server asking for longer gets this much, then the next attempt
 ERROR_BODY_LIMIT = 64 * 1024  # bytes of an error answer we read to find its message
 SEARCH_PAGE_SIZE = 1000  # MetadataSearchDto.size maximum
+SEARCH_WORKERS = 6  # album searches in flight at once, on the client's pool of 16 connections
 # Search shows only one visibility at a time (timeline by default); duplicates are one of these.
 SEARCH_VISIBILITIES = ("timeline", "archive")
 
@@ -133,6 +121,10 @@ class BatchRejected(ServerError):
 
 class _SearchRefused(Exception):  # noqa: N818 - private signal, never leaves this module
     """``POST /search/metadata`` answered 400; ``album_memberships`` then asks per asset."""
+
+
+class _Stopped(Exception):  # noqa: N818 - private signal, never leaves this module
+    """An album search given up because another one failed."""
 
 
 class Download:
@@ -178,12 +170,14 @@ class Download:
 
 
 class _Vault:
-    """Holds the generated client, whose attrs repr would print the API key."""
+    """Holds what carries the API key: the httpx client (its headers) and, once a generated
+    call needs it, the generated client (whose attrs repr would print the key)."""
 
-    __slots__ = ("api",)
+    __slots__ = ("api", "http")
 
-    def __init__(self, api: AuthenticatedClient) -> None:
-        self.api = api
+    def __init__(self, http: httpx.Client) -> None:
+        self.http = http
+        self.api: AuthenticatedClient | None = None
 
     def __repr__(self) -> str:
         return "<hidden>"
@@ -210,9 +204,8 @@ class ImmichConnection:
         self.info: ServerInfo | None = None
         self.warnings: list[str] = []
         if transport is None:
-            verify: ssl.SSLContext | bool = False if settings.insecure else ssl.create_default_context()
             transport = httpx.HTTPTransport(
-                verify=verify,
+                verify=_tls_context(settings),
                 # room for execute's download workers plus the main thread's writes
                 limits=httpx.Limits(max_connections=16, max_keepalive_connections=8, keepalive_expiry=30),
             )
@@ -222,18 +215,15 @@ class ImmichConnection:
             sleep=sleep,
             rng=rng or random.Random(),  # noqa: S311 - jitter, not secrecy
         )
-        api = AuthenticatedClient(
+        # Built as the generated client would build it, so that its calls (``_api``) share it.
+        http = httpx.Client(
             base_url=settings.base_url,
-            token=settings.api_key.reveal(),
-            prefix="",
-            auth_header_name="x-api-key",
-            raise_on_unexpected_status=True,
-            headers={"User-Agent": USER_AGENT},
+            headers={"User-Agent": USER_AGENT, "x-api-key": settings.api_key.reveal()},
             timeout=httpx.Timeout(settings.timeout),
             follow_redirects=False,  # a redirect would carry the key elsewhere; we report it instead
-            httpx_args={"transport": self._transport},
+            transport=self._transport,
         )
-        self._vault = _Vault(api)
+        self._vault = _Vault(http)
 
     def __repr__(self) -> str:
         return f"ImmichConnection(url={self.url!r})"
@@ -249,11 +239,24 @@ class ImmichConnection:
 
     @property
     def _api(self) -> AuthenticatedClient:
-        return self._vault.api
+        """The generated client, made on first use around our httpx client (same key, transport)."""
+        api = self._vault.api
+        if api is None:  # two threads may both build one: same settings, same httpx client
+            from immich_client import AuthenticatedClient
+
+            api = AuthenticatedClient(
+                base_url=self._settings.base_url,
+                token=self._settings.api_key.reveal(),
+                prefix="",
+                auth_header_name="x-api-key",
+                raise_on_unexpected_status=True,
+            ).set_httpx_client(self._vault.http)
+            self._vault.api = api
+        return api
 
     @property
     def _http(self) -> httpx.Client:
-        return self._vault.api.get_httpx_client()
+        return self._vault.http
 
     # ------------------------------------------------------------------ pre-flight
 
@@ -485,6 +488,8 @@ class ImmichConnection:
             raise IncompatibleServer(
                 f"{label} needs Immich {RESOLVE_SINCE} or newer; this server is {self.info.version}"
             )
+        from immich_client.models import DuplicateResolveDto, DuplicateResolveGroupDto
+
         body = DuplicateResolveDto(
             groups=[
                 DuplicateResolveGroupDto(
@@ -523,6 +528,8 @@ class ImmichConnection:
         label = "DELETE /assets"
         if not ids:
             return
+        from immich_client.models import AssetBulkDeleteDto
+
         body = AssetBulkDeleteDto(ids=[_uuid(i) for i in ids], force=force).to_dict()
         response = self._send(label, "DELETE", "/assets", json_body=body)
         self._expect_whole_batch(label, response, f"{len(ids)} asset(s)")
@@ -531,6 +538,9 @@ class ImmichConnection:
         """``POST /trash/restore/assets``; returns how many the server restored."""
         if not ids:
             return 0
+        from immich_client.api.trash import restore_assets as op_restore_assets
+        from immich_client.models import BulkIdsDto
+
         body = BulkIdsDto(ids=[_uuid(i) for i in ids])
         parsed = self._call(
             "POST /trash/restore/assets", op_restore_assets.sync_detailed, expect=200, body=body
@@ -566,6 +576,9 @@ class ImmichConnection:
             raise TypeError("update_assets: no field to update")
         if not ids:
             return
+        from immich_client.api.assets import update_assets as op_update_assets
+        from immich_client.models import AssetBulkUpdateDto, AssetVisibility
+
         if "visibility" in fields:
             fields["visibility"] = AssetVisibility(fields["visibility"])
         body = AssetBulkUpdateDto(ids=[_uuid(i) for i in ids], **fields)
@@ -581,12 +594,16 @@ class ImmichConnection:
         label = "DELETE /duplicates"
         if not duplicate_ids:
             return
+        from immich_client.models import BulkIdsDto
+
         body = BulkIdsDto(ids=[_uuid(i) for i in duplicate_ids]).to_dict()
         response = self._send(label, "DELETE", "/duplicates", json_body=body)
         self._expect_whole_batch(label, response, f"{len(duplicate_ids)} group(s)")
 
     def dismiss_group(self, duplicate_id: str) -> None:
         """``DELETE /duplicates/{id}``: take one group off the duplicate list; deletes no asset."""
+        from immich_client.api.duplicates import delete_duplicate as op_delete_duplicate
+
         self._call(
             "DELETE /duplicates/{id}", op_delete_duplicate.sync_detailed, expect=204, id=_uuid(duplicate_id)
         )
@@ -598,6 +615,8 @@ class ImmichConnection:
         (``get_asset(primary)`` has ``stack``) before creating another.
         """
         label = "POST /stacks"
+        from immich_client.models import StackCreateDto
+
         body = StackCreateDto(asset_ids=[_uuid(i) for i in asset_ids]).to_dict()
         response = self._send(label, "POST", "/stacks", json_body=body)
         if response.status_code not in (200, 201):
@@ -610,6 +629,8 @@ class ImmichConnection:
 
     def delete_stack(self, stack_id: str) -> None:
         """``DELETE /stacks/{id}``: the assets stay, unstacked; 400 (unknown, not ours) → ``ServerError``."""
+        from immich_client.api.stacks import delete_stack as op_delete_stack
+
         self._call("DELETE /stacks/{id}", op_delete_stack.sync_detailed, expect=204, id=_uuid(stack_id))
 
     def album_memberships(
@@ -676,24 +697,63 @@ class ImmichConnection:
         progress: Progress | None,
         page_size: int = SEARCH_PAGE_SIZE,
     ) -> dict[str, tuple[str, ...]]:
-        wanted = set(ids)
-        found: dict[str, set[str]] = {i: set() for i in ids}
+        """The per-album way: (album, visibility) searches run ``SEARCH_WORKERS`` at a time on
+        the shared client, the pages of one search in order. The first failure, in album order,
+        is raised once the searches in flight have stopped; the rest are not started."""
+        from concurrent.futures import ThreadPoolExecutor, as_completed
+
+        wanted = frozenset(ids)
+        stop = threading.Event()
+        pairs = [(album_id, visibility) for album_id in counts for visibility in SEARCH_VISIBILITIES]
+
+        def search(album_id: str, visibility: str) -> list[str]:
+            try:
+                pages = self._album_asset_ids(album_id, visibility, page_size, stop=stop)
+                return [asset_id for asset_id in pages if asset_id in wanted]
+            except BaseException:
+                stop.set()  # no new search, no new page: the others end at their next request
+                raise
+
         progress = progress or NullProgress()
         progress.start("albums", total=len(counts))
-        for album_id in counts:
-            for visibility in SEARCH_VISIBILITIES:
-                for asset_id in self._album_asset_ids(album_id, visibility, page_size):
-                    if asset_id in wanted:
-                        found[asset_id].add(album_id)
-            progress.advance("albums")
-        progress.finish("albums")
+        pending = dict.fromkeys(counts, len(SEARCH_VISIBILITIES))  # searches left per album
+        found: dict[str, set[str]] = {i: set() for i in ids}
+        futures = []
+        pool = ThreadPoolExecutor(max_workers=min(SEARCH_WORKERS, len(pairs)), thread_name_prefix="albums")
+        try:
+            futures = [pool.submit(search, *pair) for pair in pairs]
+            where = dict(zip(futures, pairs, strict=True))
+            for future in as_completed(futures):
+                if future.exception() is not None:
+                    continue  # raised below, in album order, once every search has ended
+                album_id = where[future][0]
+                for asset_id in future.result():
+                    found[asset_id].add(album_id)
+                pending[album_id] -= 1
+                if not pending[album_id]:
+                    progress.advance("albums")
+        finally:
+            stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            progress.finish("albums")
+        for future in futures:
+            err = future.exception()
+            if err is not None and not isinstance(err, _Stopped):
+                raise err
         return {i: tuple(sorted(found[i])) for i in ids}
 
-    def _album_asset_ids(self, album_id: str, visibility: str, page_size: int) -> Iterator[str]:
-        """Ids of one album's assets of one visibility, page by page (items read for ``id`` only)."""
+    def _album_asset_ids(
+        self, album_id: str, visibility: str, page_size: int, *, stop: threading.Event | None = None
+    ) -> Iterator[str]:
+        """Ids of one album's assets of one visibility, page by page (items read for ``id`` only).
+
+        Once ``stop`` is set no further page is asked for: ``_Stopped`` is raised instead.
+        """
         label = "POST /search/metadata"
         page = 1
         while True:
+            if stop is not None and stop.is_set():
+                raise _Stopped
             body = {
                 "albumIds": [album_id],
                 "visibility": visibility,
@@ -730,6 +790,9 @@ class ImmichConnection:
         if not album_ids or not asset_ids:
             return
         label = "PUT /albums/assets"
+        from immich_client.api.albums import add_assets_to_albums as op_add_assets_to_albums
+        from immich_client.models import AlbumsAddAssetsDto
+
         body = AlbumsAddAssetsDto(
             album_ids=[_uuid(i) for i in album_ids], asset_ids=[_uuid(i) for i in asset_ids]
         )
@@ -740,6 +803,8 @@ class ImmichConnection:
 
     def tag_ids_by_value(self) -> dict[str, str]:
         """Tag value (full path, e.g. ``Holidays/2019``) → tag id, from ``GET /tags``."""
+        from immich_client.api.tags import get_all_tags as op_get_all_tags
+
         tags = self._call("GET /tags", op_get_all_tags.sync_detailed, expect=200)
         return {t.value: str(t.id) for t in tags}
 
@@ -747,6 +812,9 @@ class ImmichConnection:
         """``PUT /tags/assets``: every tag on every asset; returns the server's count."""
         if not tag_ids or not asset_ids:
             return 0
+        from immich_client.api.tags import bulk_tag_assets as op_bulk_tag_assets
+        from immich_client.models import TagBulkAssetsDto
+
         body = TagBulkAssetsDto(tag_ids=[_uuid(i) for i in tag_ids], asset_ids=[_uuid(i) for i in asset_ids])
         parsed = self._call("PUT /tags/assets", op_bulk_tag_assets.sync_detailed, expect=200, body=body)
         return int(parsed.count)
@@ -781,8 +849,6 @@ class ImmichConnection:
             if scrubbed != str(err):
                 err.args = (scrubbed,)
             raise
-        except UnexpectedStatus as err:
-            raise self._status_error(label, err.status_code, err.content) from err
         except (httpx.HTTPError, httpx.InvalidURL, httpx.CookieConflict) as err:
             mapped = self._transport_error(label, err)
             mapped.args = (self._scrub(str(mapped)),)
@@ -818,9 +884,13 @@ class ImmichConnection:
 
     def _call(self, label: str, op: Callable[..., Any], *, expect: int, **kwargs: Any) -> Any:
         """A generated ``sync_detailed`` call; its status is checked, its parsed model returned."""
+        from immich_client.errors import UnexpectedStatus
+
         with self._translate(label):
             try:
                 response = op(client=self._api, **kwargs)
+            except UnexpectedStatus as err:
+                raise self._status_error(label, err.status_code, err.content) from err
             except (KeyError, TypeError, ValueError) as err:  # a model that does not fit the answer
                 status = self._transport.last_status
                 if status is not None and not 200 <= status < 300:
@@ -1094,6 +1164,20 @@ def _transport_reason(err: BaseException) -> str:
     return text[:160]
 
 
+def _tls_context(settings: ConnectionSettings) -> ssl.SSLContext | bool:
+    """What verifies the server's certificate: the system's CA store, or nothing (--insecure).
+
+    A plain ``http://`` server never negotiates TLS (every request goes to ``base_url``; redirects
+    are not followed), so it skips loading the CA store (~50 ms of CPU) and gets a context that
+    trusts no CA at all: should TLS ever happen on it, verification fails closed.
+    """
+    if settings.insecure:
+        return False
+    if urllib.parse.urlsplit(settings.base_url).scheme.lower() == "http":
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies hostname and chain; trusts none
+    return ssl.create_default_context()
+
+
 def _display_url(url: str) -> str:
     """The URL without credentials, query or fragment."""
     parts = urllib.parse.urlsplit(url)
@@ -1111,6 +1195,8 @@ def _seg(value: str) -> str:
 
 
 def _uuid(value: str) -> UUID:
+    from uuid import UUID
+
     try:
         return UUID(str(value))
     except ValueError as err:

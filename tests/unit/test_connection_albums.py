@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import random
+import threading
 import uuid
 from typing import Any
 
@@ -158,13 +160,9 @@ def test_pages_are_followed_to_the_end() -> None:
         (b["visibility"], b["page"], b["size"])
         for b in map(json.loads, (r.content for r in server.requests[1:]))
     ]
-    assert pages == [
-        ("timeline", 1, 3),
-        ("timeline", 2, 3),
-        ("timeline", 3, 3),
-        ("archive", 1, 3),
-        ("archive", 2, 3),
-    ]
+    # the two visibilities are searched side by side, each one's pages in order
+    assert [p for p in pages if p[0] == "timeline"] == [("timeline", n, 3) for n in (1, 2, 3)]
+    assert [p for p in pages if p[0] == "archive"] == [("archive", n, 3) for n in (1, 2)]
 
 
 def test_a_refused_search_falls_back_to_per_asset() -> None:
@@ -197,3 +195,110 @@ def test_an_item_without_id_is_a_protocol_error() -> None:
     }
     with pytest.raises(ProtocolError, match="has no id"):
         _connected(server).album_memberships(ids)
+
+
+# ----------------------------------------------------------------------- searches side by side
+
+
+class Recorder:
+    """A ``Progress`` that remembers every call, in order."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, ...]] = []
+
+    def start(self, task: str, *, total: float | None = None, unit: str = "items") -> None:
+        self.calls.append(("start", task, str(total)))
+
+    def advance(self, task: str, amount: float = 1) -> None:
+        self.calls.append(("advance", task))
+
+    def finish(self, task: str) -> None:
+        self.calls.append(("finish", task))
+
+    def note(self, text: str) -> None:
+        self.calls.append(("note", text))
+
+
+def _many_albums(ids: list[str], albums: int) -> Library:
+    rng = random.Random(5)
+    return Library(
+        {
+            str(uuid.UUID(int=1000 + n, version=4)): [
+                (a, rng.choice(("timeline", "archive"))) for a in rng.sample(ids, rng.randint(0, 12))
+            ]
+            for n in range(albums)
+        }
+    )
+
+
+def test_many_albums_give_the_same_map_both_ways() -> None:
+    ids = _ids(200)
+    library = _many_albums(ids, 25)  # more searches than workers
+    server = library.server()
+    conn = _connected(server)
+    progress = Recorder()
+    by_album = conn.album_memberships(ids, progress=progress)
+    assert len(server.calls("POST", "/search/metadata")) == 50
+    assert by_album == conn._memberships_by_asset(ids, progress=None) == _expected(library, ids)
+    assert any(by_album[i] for i in ids) and any(not by_album[i] for i in ids)
+    # one step per album, whichever of its searches ends last
+    assert progress.calls == [("start", "albums", "25"), *[("advance", "albums")] * 25, ("finish", "albums")]
+
+
+def test_album_searches_run_side_by_side() -> None:
+    ids = _ids(40)
+    library = _many_albums(ids, 3)  # 6 searches
+    meet = threading.Barrier(3, timeout=10)  # lets searches through only three at a time
+
+    def search(request: httpx.Request) -> httpx.Response:
+        try:
+            meet.wait()
+        except threading.BrokenBarrierError:
+            return httpx.Response(500, json={"message": "the searches came one at a time"})
+        return library.search_route(request)
+
+    server = library.server()
+    server.routes[("POST", "/api/search/metadata")] = search
+    assert _connected(server).album_memberships(ids) == _expected(library, ids)
+
+
+def test_one_refused_album_falls_back_to_per_asset_for_all() -> None:
+    ids = _ids(100)
+    library = _many_albums(ids, 12)
+    refused_album = list(library.albums)[7]
+
+    def search(request: httpx.Request) -> httpx.Response:
+        if json.loads(request.content)["albumIds"] == [refused_album]:
+            return httpx.Response(400, json={"message": "Not found or no album.read access"})
+        return library.search_route(request)
+
+    server = library.server()
+    server.routes[("POST", "/api/search/metadata")] = search
+    progress = Recorder()
+    assert _connected(server).album_memberships(ids, progress=progress) == _expected(library, ids)
+    assert len(server.calls("GET", "/albums")) == 1 + len(ids)
+    # the album bar is closed before the per-asset one starts
+    starts = [i for i, c in enumerate(progress.calls) if c[0] == "start"]
+    assert len(starts) == 2 and progress.calls[starts[1] - 1] == ("finish", "albums")
+
+
+def test_the_first_failing_album_in_order_is_the_error() -> None:
+    ids = _ids(100)
+    library = _many_albums(ids, 12)
+    order = list(library.albums)
+
+    def search(request: httpx.Request) -> httpx.Response:
+        (album_id,) = json.loads(request.content)["albumIds"]
+        if album_id == order[2]:
+            return httpx.Response(200, json={"assets": {"items": [{"ownerId": "u1"}], "nextPage": None}})
+        if album_id == order[9]:
+            return httpx.Response(500, json={"message": "later album broke"})
+        return library.search_route(request)
+
+    server = library.server()
+    server.routes[("POST", "/api/search/metadata")] = search
+    conn = _connected(server)
+    with pytest.raises(ProtocolError, match=f"an asset in album {order[2]} has no id"):
+        conn.album_memberships(ids)
+    # nothing is left running: the connection still answers, from this thread
+    assert conn.album_memberships(ids[:2]) == _expected(library, ids[:2])
