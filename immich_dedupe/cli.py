@@ -10,10 +10,12 @@ import argparse
 import os
 import signal
 import sys
+import threading
+import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 from immich_dedupe import __version__
 from immich_dedupe.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, DedupeError
@@ -226,8 +228,20 @@ def build_parser() -> argparse.ArgumentParser:
 # --------------------------------------------------------------------------- progress
 
 
+def _progress() -> RichProgress | PlainProgress:
+    """Bars on a terminal; plain lines for logs and pipes, where rich is not even imported."""
+    return RichProgress() if _stderr_is_terminal() else PlainProgress()
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr is not None and sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced by an object without isatty, or closed
+        return False
+
+
 class RichProgress:
-    """``progress.Progress`` drawn with rich on stderr; plain lines when stderr is not a terminal."""
+    """``progress.Progress`` drawn with rich's live bars on stderr (a terminal)."""
 
     def __init__(self) -> None:
         from rich.console import Console
@@ -282,6 +296,116 @@ class RichProgress:
             self.finish(task)
 
 
+class _PlainTask:
+    """One task of ``PlainProgress``: its figures and the counters threads add to."""
+
+    __slots__ = ("cells", "due", "started", "total", "unit")
+
+    def __init__(self, *, total: float | None, unit: str, started: float, due: float) -> None:
+        self.total = total
+        self.unit = unit
+        self.started = started
+        self.due = due  # when the next in-between line may be written
+        self.cells: list[list[float]] = []  # one counter per advancing thread
+
+    def done(self) -> float:
+        return sum(cell[0] for cell in self.cells)
+
+
+class PlainProgress:
+    """``progress.Progress`` as plain lines on stderr, for logs and pipes: one line when a task
+    starts, one when it ends, and at most one every ``interval`` seconds in between.
+
+    ``advance`` runs per MiB downloaded, from several threads: it adds to a counter only its
+    own thread writes (no lock, no lost update) and reads the clock; the thread that finds a
+    line due writes it, unless another thread is doing so.
+    """
+
+    def __init__(
+        self,
+        *,
+        interval: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+        stream: TextIO | None = None,
+    ) -> None:
+        self._interval = interval
+        self._clock = clock
+        self._stream = stream  # None: whatever sys.stderr is when a line is written
+        self._tasks: dict[str, _PlainTask] = {}
+        self._mine = threading.local()  # this thread's counters: {_PlainTask: [amount]}
+        self._writing = threading.Lock()
+
+    def start(self, task: str, *, total: float | None = None, unit: str = "items") -> None:
+        now = self._clock()
+        state = _PlainTask(total=total, unit=unit, started=now, due=now + self._interval)
+        self._tasks[task] = state
+        size = f", {_amount(total, unit)} {'to go' if unit == 'bytes' else 'in all'}" if total else ""
+        self._write(f"{task}: started{size}")
+
+    def advance(self, task: str, amount: float = 1) -> None:
+        state = self._tasks.get(task)
+        if state is None:
+            return
+        cells = self._mine.__dict__.setdefault("cells", {})
+        cell = cells.get(state)
+        if cell is None:
+            cell = cells[state] = [0]
+            state.cells.append(cell)  # list.append is atomic
+        cell[0] += amount
+        if self._clock() >= state.due and self._writing.acquire(blocking=False):
+            try:
+                now = self._clock()
+                if now >= state.due:
+                    state.due = now + self._interval
+                    self._write(f"{task}: {self._figures(state, now)}")
+            finally:
+                self._writing.release()
+
+    def finish(self, task: str) -> None:
+        state = self._tasks.pop(task, None)
+        if state is not None:
+            now = self._clock()
+            self._write(f"{task}: {self._figures(state, now)} in {now - state.started:.1f} s")
+
+    def note(self, text: str) -> None:
+        self._write(_redact(text))
+
+    def close(self) -> None:
+        for task in list(self._tasks):
+            self.finish(task)
+
+    def _figures(self, state: _PlainTask, now: float) -> str:
+        """``1,200 of 2,000 groups (60%)``, ``1.2 GiB of 5.0 GiB (24%), 68.0 MiB/s``."""
+        done = state.done()
+        if state.total and state.unit != "bytes":
+            unit = "" if state.unit == "items" else f" {state.unit}"
+            text = f"{_amount(done, 'items')} of {_amount(state.total, 'items')}{unit}"
+        else:
+            text = _amount(done, state.unit)
+            if state.total:
+                text += f" of {_amount(state.total, state.unit)}"
+        if state.total:
+            text += f" ({100 * done / state.total:.0f}%)"
+        elapsed = now - state.started
+        if state.unit == "bytes" and elapsed > 0:
+            text += f", {_amount(done / elapsed, 'bytes')}/s"
+        return text
+
+    def _write(self, line: str) -> None:
+        stream = self._stream or sys.stderr
+        stream.write(line + "\n")  # one write: lines from several threads do not interleave
+        stream.flush()
+
+
+def _amount(value: float, unit: str) -> str:
+    if unit == "bytes":
+        from immich_dedupe.triage import human_bytes
+
+        return human_bytes(int(value))
+    number = f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+    return number if unit == "items" else f"{number} {unit}"
+
+
 # --------------------------------------------------------------------------- handlers
 
 
@@ -313,7 +437,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     if offline and (args.url or args.api_key):
         print("immich-dedupe: note: analysing a file; no server is contacted", file=sys.stderr)
     policy = load_policy(args.policy)
-    progress = RichProgress()
+    progress = _progress()
     warnings: list[str] = []
     try:
         if offline:
@@ -333,7 +457,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         for warning in warnings:
             progress.note(f"immich-dedupe: warning: {warning}")
     write_plan(plan, args.output)
-    _print_analyze_summary(plan, str(args.output), progress.console)
+    console = progress.console if isinstance(progress, RichProgress) else None
+    _print_analyze_summary(plan, str(args.output), console)
     return 0
 
 
@@ -347,37 +472,54 @@ def _analyze_input(args: argparse.Namespace) -> Any:
     return resources.as_file(resources.files("immich_dedupe") / "data" / "example-duplicates.json")
 
 
-def _print_analyze_summary(plan: Any, output: str, console: Any) -> None:
-    """What the plan says, in figures, and what to do next (stderr: stdout may be the plan)."""
-    from rich.table import Table
+def _print_analyze_summary(plan: Any, output: str, console: Any | None) -> None:
+    """What the plan says, in figures, and what to do next (stderr: stdout may be the plan).
 
+    A rich table on a terminal (``console``); the same text, aligned the same way, without rich
+    otherwise (``None``).
+    """
     from immich_dedupe.triage import human_bytes
 
     s = plan.summary
-    table = Table(box=None, show_header=False, padding=(0, 2, 0, 2))
-    table.add_column(justify="left")
-    table.add_column(justify="right")
-    table.add_row("duplicate groups", str(s.groups))
-    table.add_row("assets in them", str(s.assets))
-    table.add_row("resolved automatically", str(s.resolve))
+    rows = [
+        ("duplicate groups", str(s.groups)),
+        ("assets in them", str(s.assets)),
+        ("resolved automatically", str(s.resolve)),
+    ]
     if s.stack or s.dismiss:  # policy on_conflict = "stack"; dismiss only by hand
-        table.add_row("stacked, every copy kept", str(s.stack))
+        rows.append(("stacked, every copy kept", str(s.stack)))
     if s.dismiss:
-        table.add_row("dismissed (not duplicates)", str(s.dismiss))
-    table.add_row("left for review", str(s.review))
-    table.add_row("skipped", str(s.skip))
-    table.add_row("keeper differs from Immich's pick", str(s.differs_from_immich))
-    table.add_row("would be freed (resolve groups)", human_bytes(s.bytes_freed))
+        rows.append(("dismissed (not duplicates)", str(s.dismiss)))
+    rows += [
+        ("left for review", str(s.review)),
+        ("skipped", str(s.skip)),
+        ("keeper differs from Immich's pick", str(s.differs_from_immich)),
+        ("would be freed (resolve groups)", human_bytes(s.bytes_freed)),
+    ]
     where = "stdout" if output == "-" else output
-    console.print(f"Plan written to {where}", markup=False, highlight=False, soft_wrap=True)
-    console.print(table)
     shown = "PLAN.json" if output == "-" else output
     hints = [
         f"immich-dedupe show {shown}  (review groups first; `show {shown} GROUP_ID` for one)",
         f"immich-dedupe report {shown}  (an offline HTML page)",
         f"immich-dedupe execute {shown} --backup-dir DIR  (backs up, verifies, then deletes)",
     ]
-    console.print("Next steps:\n  " + "\n  ".join(hints), markup=False, highlight=False, soft_wrap=True)
+    next_steps = "Next steps:\n  " + "\n  ".join(hints)
+    if console is None:
+        label_width = max(len(label) for label, _ in rows)
+        value_width = max(len(value) for _, value in rows)
+        table = [f"  {label:<{label_width}}    {value:>{value_width}}  " for label, value in rows]
+        sys.stderr.write("\n".join([f"Plan written to {where}", *table, next_steps]) + "\n")
+        return
+    from rich.table import Table
+
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 2))
+    table.add_column(justify="left")
+    table.add_column(justify="right")
+    for label, value in rows:
+        table.add_row(label, value)
+    console.print(f"Plan written to {where}", markup=False, highlight=False, soft_wrap=True)
+    console.print(table)
+    console.print(next_steps, markup=False, highlight=False, soft_wrap=True)
 
 
 def _confirm(question: str) -> bool:
@@ -434,7 +576,7 @@ def _cmd_execute(args: argparse.Namespace) -> int:
                 question += f", {verb} {n} group(s)"
         return _confirm(question + "?")
 
-    progress = RichProgress()
+    progress = _progress()
     try:
         with ImmichConnection(settings) as conn:
             report = execute_plan(plan, conn, options, progress=progress, confirm=confirm)
@@ -478,7 +620,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
             f"Restore {len(preview.with_status('trashed'))} assets from Immich's trash{also}?"
         )
 
-    progress = RichProgress()
+    progress = _progress()
     try:
         with ImmichConnection(settings) as conn:
             report = restore_from_journal(
@@ -528,7 +670,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         from immich_dedupe.connection import ImmichConnection
 
         settings = _settings(args)
-        progress = RichProgress()
+        progress = _progress()
         try:
             with ImmichConnection(settings) as conn:
                 conn.preflight(required=("asset.view",))

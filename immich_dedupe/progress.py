@@ -1,7 +1,9 @@
 """How long-running library calls report progress without knowing about terminals.
 
-The CLI passes an object that draws rich progress bars; library users and tests pass
-nothing (``NullProgress``) or their own recorder.
+The CLI passes an object that draws rich progress bars on a terminal and writes plain lines
+otherwise; library users and tests pass nothing (``NullProgress``) or their own recorder.
+``advance`` may be called from several threads at once (execute's download workers) and
+often: an implementation keeps it cheap.
 """
 
 from __future__ import annotations
