@@ -7,15 +7,26 @@ Layout under the backup root::
 
 The sidecar is the commit marker. ``save`` writes the bytes to a ``.part`` temp file in the
 target directory (exclusive create), hashing while writing; checks size and SHA-1 against what
-Immich reports; fsyncs; renames over the final name; fsyncs the directory; and only then
-writes the sidecar atomically and fsyncs the directory again. A data file without a valid
-sidecar is therefore *not* a backup, whatever it contains.
+Immich reports; renames it over the final name; and only then writes the sidecar (temp file +
+rename). A data file without a valid sidecar is therefore *not* a backup, whatever it contains.
+
+Durability is a separate step, so that a batch of backups pays for one barrier rather than
+four fsyncs each: ``save(..., sync=False)`` returns once the backup is committed in the
+directory but not yet fsynced; ``sync_files`` (the data file and its sidecar, per record) and
+``sync_dirs`` (each directory holding them, once) make it durable, and only then may anything
+rely on it (execute journals it and deletes the original only after both). ``save`` with the
+default ``sync=True`` does both before returning. A crash (power loss) before the barrier can
+leave a sidecar beside missing or partial bytes; that is harmless because nothing was deleted
+yet and ``find`` re-hashes every backup before trusting it, so the asset is downloaded again.
+If an fsync fails, the backup is withdrawn (sidecar, then data file): after a failed fsync the
+page cache may still show bytes that never reached the disk, so a re-hash could not be trusted.
 
 Verification: uploaded assets are verified by Immich's ``checksum`` (base64 SHA-1 of the
-bytes). External-library assets carry ``sha1("path:" + originalPath)`` instead (a path hash,
-by design upstream), so for them we check the size (Content-Length and
-``exifInfo.fileSizeInByte`` where known) and record our own SHA-1 and SHA-256
-(``verified_by = "size+own-hash"``).
+bytes); that SHA-1, computed while writing, is the only hash recorded for them. External-library
+assets carry ``sha1("path:" + originalPath)`` instead (a path hash, by design upstream), so for
+them we check the size (Content-Length and ``exifInfo.fileSizeInByte`` where known) and record
+our own SHA-1 and SHA-256 (``verified_by = "size+own-hash"``). Sidecars and journal records of
+older versions carry a SHA-256 for every backup; whatever hashes a record holds are all checked.
 
 ``find`` re-hashes a backup already on disk before trusting it. That costs one sequential read
 of the file, which is cheaper and safer than a fresh download, and catches bytes changed or
@@ -37,6 +48,7 @@ import contextlib
 import errno
 import hashlib
 import json
+import os
 import re
 import secrets
 import shutil
@@ -51,12 +63,12 @@ import attrs
 
 from immich_dedupe.durable import (
     HashingWriter,
-    atomic_write,
     fsync_dir,
+    fsync_path,
     open_exclusive,
-    rename_durably,
+    replace_unsynced,
     safe_unlink,
-    sync_file,
+    write_unsynced,
 )
 from immich_dedupe.errors import BackupError, ChecksumMismatch
 from immich_dedupe.facts import AssetFacts
@@ -72,7 +84,8 @@ __all__ = [
 
 VERIFIED_BY_CHECKSUM = "checksum"
 VERIFIED_BY_OWN_HASH = "size+own-hash"
-SIDECAR_FORMAT = 1
+# 2: ``sha256`` only for external-library assets (format 1 had it for every backup); both read.
+SIDECAR_FORMAT = 2
 ORIGINALS = "originals"
 
 _MAX_NAME_BYTES = 150  # leaves room for a collision suffix, ".json", ".part" within 255 bytes
@@ -93,19 +106,23 @@ class BackupRecord:
     path: str
     size: int
     sha1_b64: str
-    sha256_hex: str
+    # Our own SHA-256: always for external-library assets (it is their verification), never
+    # for new checksum-verified backups (Immich's SHA-1 is); older records may have it anyway.
+    sha256_hex: str | None = None
     verified_by: str  # VERIFIED_BY_CHECKSUM | VERIFIED_BY_OWN_HASH
 
     def to_json(self) -> dict[str, Any]:
         """The fields as the journal's ``backup`` event and the sidecar spell them."""
-        return {
+        doc: dict[str, Any] = {
             "asset_id": self.asset_id,
             "path": self.path,
             "size": self.size,
             "sha1": self.sha1_b64,
-            "sha256": self.sha256_hex,
             "verified_by": self.verified_by,
         }
+        if self.sha256_hex is not None:
+            doc["sha256"] = self.sha256_hex
+        return doc
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> BackupRecord:
@@ -116,13 +133,18 @@ class BackupRecord:
                 path=data["path"],
                 size=data["size"],
                 sha1_b64=data["sha1"],
-                sha256_hex=data["sha256"],
+                sha256_hex=data.get("sha256"),
                 verified_by=data["verified_by"],
             )
         except KeyError as err:
             raise ValueError(f"backup record lacks {err.args[0]!r}") from None
-        strings = (record.asset_id, record.path, record.sha1_b64, record.sha256_hex, record.verified_by)
+        strings = (record.asset_id, record.path, record.sha1_b64, record.verified_by)
         if not all(isinstance(v, str) for v in strings):
+            raise ValueError("backup record has a non-string field")
+        if record.sha256_hex is None:
+            if record.verified_by == VERIFIED_BY_OWN_HASH:
+                raise ValueError("backup record verified by our own hash lacks 'sha256'")
+        elif not isinstance(record.sha256_hex, str):
             raise ValueError("backup record has a non-string field")
         if not isinstance(record.size, int) or isinstance(record.size, bool) or record.size < 0:
             raise ValueError("backup record has an invalid size")
@@ -225,6 +247,8 @@ class BackupStore:
         self._lock = threading.Lock()
         self._reserved: dict[str, str] = {}  # case-folded relative path → asset id saving there
         self._asset_locks: dict[str, threading.Lock] = {}
+        # (st_dev, st_ino) of data files saved unsynced, so a sync never vouches for another file.
+        self._written: dict[str, tuple[int, int]] = {}
 
     # -- queries -----------------------------------------------------------------------
 
@@ -240,8 +264,8 @@ class BackupStore:
         """A verified backup of ``asset`` already on disk, or None.
 
         Verified means: a sidecar naming this asset, a regular file of the recorded size (and
-        of ``asset.file_size`` when known), whose bytes re-hash to the recorded SHA-1 and
-        SHA-256; and, unless the asset is in an external library, that SHA-1 is Immich's
+        of ``asset.file_size`` when known), whose bytes re-hash to the recorded SHA-1 (and
+        SHA-256, where recorded); and, unless the asset is in an external library, that SHA-1 is Immich's
         checksum. Costs one full read of the file.
         """
         for rel in self._candidates(asset):
@@ -290,6 +314,7 @@ class BackupStore:
         chunks: Iterable[bytes],
         *,
         expected_size: int | None = None,
+        sync: bool = True,
     ) -> BackupRecord:
         """Stream ``chunks`` into a verified, committed backup of ``asset``.
 
@@ -298,8 +323,10 @@ class BackupStore:
         errors; nothing kept), or whatever the chunk iterator raises (a cut connection;
         nothing kept). Never leaves a ``.part`` file behind.
 
-        Call ``find`` first: a save replaces this asset's earlier backup (same name) in place,
-        withdrawing its sidecar before the new bytes land.
+        With ``sync=False`` nothing is fsynced: the caller must pass the record to
+        ``sync_files`` and its directories to ``sync_dirs`` (see ``barrier_dirs``) before
+        anything relies on it. Call ``find`` first: a save replaces this asset's earlier backup
+        (same name) in place, withdrawing its sidecar before the new bytes land.
         """
         library = asset.library_id is not None
         expected_sha1 = None if library else _expected_sha1(asset.checksum)
@@ -309,8 +336,67 @@ class BackupStore:
                 f"cannot verify a backup of {label}: Immich reported no usable checksum "
                 f"({asset.checksum!r}); nothing was deleted"
             )
-        with self._asset_lock(asset.id), self._reserve_slot(asset) as rel:
-            return self._save_into(rel, asset, raw_metadata, chunks, expected_size, expected_sha1, label)
+        with self._asset_lock(asset.id):
+            with self._reserve_slot(asset) as rel:
+                record = self._save_into(
+                    rel, asset, raw_metadata, chunks, expected_size, expected_sha1, label
+                )
+            if sync:
+                self._sync_files(record)
+        if sync:
+            self.sync_dirs(self.barrier_dirs([record]))
+        return record
+
+    # -- durability --------------------------------------------------------------------
+
+    def barrier_dirs(self, records: Iterable[BackupRecord]) -> set[Path]:
+        """The directories to fsync once the records' files are synced: each one holding a
+        data file and sidecar, and the ones above it up to the root (which saves may have
+        created)."""
+        dirs = {self.root, self.root / ORIGINALS}
+        for record in records:
+            dirs.add(self.path_of(record).parent)
+        return dirs
+
+    def sync_files(self, record: BackupRecord) -> None:
+        """fsync a record's data file and sidecar (a backup found on disk too: a killed run may
+        have left it unsynced). On failure the backup is withdrawn and ``BackupError`` raised;
+        thread-safe, and serialised with saves of the same asset."""
+        with self._asset_lock(record.asset_id):
+            self._sync_files(record)
+
+    def _sync_files(self, record: BackupRecord) -> None:
+        path = self.path_of(record)
+        try:
+            fsync_path(path, identity=self._written.get(record.path))
+            fsync_path(path.with_name(path.name + ".json"))
+        except OSError as err:
+            if err.errno != errno.ESTALE:  # else the name holds another save's file: not ours
+                self.withdraw(record)
+            raise self._sync_error(record, path, err) from err
+        self._written.pop(record.path, None)
+
+    def sync_dirs(self, dirs: Iterable[Path]) -> None:
+        """fsync each directory once; ``OSError`` propagates (the caller withdraws what is in it)."""
+        for directory in sorted(dirs, key=lambda d: len(d.parts), reverse=True):
+            fsync_dir(directory)
+
+    def withdraw(self, record: BackupRecord) -> None:
+        """Remove a backup that cannot be trusted to be durable: commit marker first."""
+        path = self.path_of(record)
+        for leftover in (path.with_name(path.name + ".json"), path):
+            with contextlib.suppress(OSError):
+                safe_unlink(leftover)
+        self._written.pop(record.path, None)
+
+    def _sync_error(self, record: BackupRecord, path: Path, err: OSError) -> BackupError:
+        hint = " (the disk is full)" if err.errno == errno.ENOSPC else ""
+        return BackupError(
+            f"backup of asset {record.asset_id} failed: could not flush {path} to disk: "
+            f"{err.strerror or err}{hint}; it was removed and nothing was deleted"
+        )
+
+    # -- save internals ----------------------------------------------------------------
 
     def _save_into(
         self,
@@ -322,6 +408,7 @@ class BackupStore:
         expected_sha1: bytes | None,
         label: str,
     ) -> BackupRecord:
+        """Write, verify, rename into place and write the sidecar; no fsync (see ``sync_files``)."""
         library = asset.library_id is not None
         dest = self._inside(rel)
         sidecar_path = dest.with_name(dest.name + ".json")
@@ -335,7 +422,8 @@ class BackupStore:
             except OSError as err:
                 raise self._disk_error(label, "could not create a file in", dest.parent, err) from err
             with f:
-                writer = HashingWriter(f, sha256=True)
+                # SHA-256 only where it is the verification: hashing costs as much as writing.
+                writer = HashingWriter(f, sha256=library)
                 for chunk in chunks:
                     try:
                         writer.write(chunk)
@@ -344,7 +432,8 @@ class BackupStore:
                         raise self._disk_error(label, "could not write", tmp, err) from err
                 self._check_download(asset, label, writer, expected_size, expected_sha1)
                 try:
-                    sync_file(f)
+                    f.flush()
+                    st = os.fstat(f.fileno())
                 except OSError as err:
                     disk_full = err.errno == errno.ENOSPC
                     raise self._disk_error(label, "could not flush", tmp, err) from err
@@ -353,7 +442,7 @@ class BackupStore:
                 path=rel.as_posix(),
                 size=writer.size,
                 sha1_b64=writer.sha1_b64(),
-                sha256_hex=writer.sha256_hex(),
+                sha256_hex=writer.sha256_hex() if library else None,
                 verified_by=VERIFIED_BY_OWN_HASH if library else VERIFIED_BY_CHECKSUM,
             )
             sidecar = self._sidecar_bytes(asset, record, raw_metadata, dest.name)
@@ -362,9 +451,10 @@ class BackupStore:
                 if sidecar_path.exists():
                     safe_unlink(sidecar_path)
                     fsync_dir(dest.parent)
-                rename_durably(tmp, dest)
+                replace_unsynced(tmp, dest)
                 renamed = True
-                atomic_write(sidecar_path, sidecar, mode=0o600)
+                self._written[record.path] = (st.st_dev, st.st_ino)
+                write_unsynced(sidecar_path, sidecar, mode=0o600)
             except OSError as err:
                 disk_full = err.errno == errno.ENOSPC
                 raise self._disk_error(label, "could not commit", dest, err) from err
@@ -441,7 +531,7 @@ class BackupStore:
             with contextlib.suppress(FileExistsError):
                 d.mkdir(mode=0o700)
                 d.chmod(0o700)
-            fsync_dir(d.parent)
+        # No fsync here: a new directory is made durable with the files in it (``barrier_dirs``).
 
     def _candidates(self, asset: AssetFacts) -> list[PurePosixPath]:
         """Where this asset's backup may live: its own name, or suffixed with its id on collision."""
@@ -530,19 +620,20 @@ class BackupStore:
             if not path.is_file() or path.is_symlink() or path.stat().st_size != record.size:
                 return False
             sha1 = hashlib.sha1(usedforsecurity=False)
-            sha256 = hashlib.sha256()
+            sha256 = hashlib.sha256() if record.sha256_hex is not None else None
             size = 0
             with path.open("rb") as f:
                 for block in _blocks(f):
                     sha1.update(block)
-                    sha256.update(block)
+                    if sha256 is not None:
+                        sha256.update(block)
                     size += len(block)
         except (OSError, BackupError):
             return False
         return (
             size == record.size
             and base64.b64encode(sha1.digest()).decode("ascii") == record.sha1_b64
-            and sha256.hexdigest() == record.sha256_hex
+            and (sha256 is None or sha256.hexdigest() == record.sha256_hex)
         )
 
 

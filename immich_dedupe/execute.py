@@ -89,6 +89,7 @@ REPORT_TXT = "report.txt"
 DOWNLOAD_TASK = "Backing up originals"
 _MIB = 1024 * 1024
 _MAX_BATCH_BODY = 4 * _MIB  # resolve/delete bodies; Immich refuses anything over 10 MB
+_PROGRESS_STEP = _MIB  # bytes of a download between two progress updates
 
 
 @attrs.frozen(kw_only=True)
@@ -431,21 +432,36 @@ class _Job:
 
 
 class _Chunks:
-    """A download's chunks, counted into the progress bar, stopping when asked."""
+    """A download's chunks, counted into the progress bar, stopping when asked.
+
+    Progress is reported per ``_PROGRESS_STEP`` bytes, not per chunk: a progress update may
+    take a lock and run a renderer, and a download is tens of chunks per MiB.
+    """
 
     def __init__(self, source: Iterator[bytes], stop: threading.Event, progress: Progress) -> None:
         self._source = source
         self._stop = stop
         self._progress = progress
-        self.count = 0
+        self.count = 0  # bytes received
+        self.reported = 0  # of which the progress bar was told
 
     def __iter__(self) -> Iterator[bytes]:
-        for chunk in self._source:
-            if self._stop.is_set():
-                raise _Stopped
-            self.count += len(chunk)
-            self._progress.advance(DOWNLOAD_TASK, len(chunk))
-            yield chunk
+        stopped = self._stop.is_set
+        count = reported = 0
+        try:
+            for chunk in self._source:
+                if stopped():
+                    raise _Stopped
+                count += len(chunk)
+                if count - reported >= _PROGRESS_STEP:
+                    self._progress.advance(DOWNLOAD_TASK, count - reported)
+                    reported = count
+                yield chunk
+            if count > reported:
+                self._progress.advance(DOWNLOAD_TASK, count - reported)
+                reported = count
+        finally:
+            self.count, self.reported = count, reported
 
 
 # --------------------------------------------------------------------------- the run
@@ -473,6 +489,7 @@ class _Run:
     info: ServerInfo  # set by run() after pre-flight
     method: str  # "resolve" | "delete"
     force: bool  # DELETE /assets force=true (permanent)
+    _syncer: ThreadPoolExecutor  # fsync threads, set by _act
 
     def __init__(
         self,
@@ -826,6 +843,10 @@ class _Run:
             if a not in self.state.backups
         )
         pool = ThreadPoolExecutor(max_workers=self.opt.concurrency, thread_name_prefix="immich-dedupe-backup")
+        # fsyncs run in their own threads, so that a slow disk never holds up a download slot.
+        self._syncer = ThreadPoolExecutor(
+            max_workers=max(4, self.opt.concurrency), thread_name_prefix="immich-dedupe-sync"
+        )
         self.progress.start(DOWNLOAD_TASK, total=total or None, unit="bytes")
         try:
             ahead = self._submit(pool, batches[0])
@@ -843,6 +864,7 @@ class _Run:
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+            self._syncer.shutdown(wait=True, cancel_futures=True)
             self.progress.finish(DOWNLOAD_TASK)
 
     def _batches(self, works: Sequence[_Work]) -> Iterator[list[_Work]]:
@@ -864,41 +886,84 @@ class _Run:
         return {pool.submit(self._backup_job, w, aid): (w, aid) for w in batch for aid in w.trash}
 
     def _collect(self, futures: Mapping[Future[_Job], tuple[_Work, str]]) -> None:
-        """Wait for a batch's backups. Their journal entries are written together (one fsync):
-        they record where backups are; the backup files themselves are already durable."""
-        assert self.journal is not None  # noqa: S101 - opened by run()
-        waiting = set(futures)
-        events: list[dict[str, Any]] = []
-        try:
-            while waiting:
-                finished, waiting = wait(waiting, timeout=0.2, return_when=FIRST_COMPLETED)
-                self.stop.check()
-                for future in finished:
-                    work, aid = futures[future]
-                    try:
-                        job = future.result()
-                    except _Stopped:
-                        raise KeyboardInterrupt from None
-                    events += self._take(work, aid, job)
-        finally:
-            self.journal.append_many(events)
+        """Wait for a batch's backups, then make them durable (``_barrier``) and journal them.
 
-    def _take(self, work: _Work, aid: str, job: _Job) -> list[dict[str, Any]]:
-        """Fold one finished backup job into its group; returns the journal events to write."""
+        Each backup's fsync starts as soon as its job finishes, in the sync threads, so the
+        barrier itself mostly waits for the last few. An interrupted batch journals nothing:
+        its backups are unsynced, and the next run finds, re-hashes and syncs them.
+        """
+        assert self.store is not None  # noqa: S101 - created by run()
+        waiting = set(futures)
+        syncing: dict[Future[None], tuple[_Work, BackupRecord]] = {}
+        while waiting:
+            finished, waiting = wait(waiting, timeout=0.2, return_when=FIRST_COMPLETED)
+            self.stop.check()
+            for future in finished:
+                work, aid = futures[future]
+                try:
+                    job = future.result()
+                except _Stopped:
+                    raise KeyboardInterrupt from None
+                self._take(work, aid, job)
+                for record in job.records:
+                    syncing[self._syncer.submit(self.store.sync_files, record)] = (work, record)
+        self._barrier(syncing)
+
+    def _barrier(self, syncing: Mapping[Future[None], tuple[_Work, BackupRecord]]) -> None:
+        """Safety rule 1's durability point for a batch, before its ``backup`` events and its
+        ``intent``: every data file and sidecar fsynced, then each directory holding them
+        once. A backup that fails it is withdrawn and its group fails: nothing is deleted."""
+        assert self.store is not None and self.journal is not None  # noqa: S101 - set by run()
+        synced: list[tuple[_Work, BackupRecord]] = []
+        for future, (work, record) in syncing.items():
+            try:
+                future.result()
+            except BackupError as err:
+                self._lose(work, record, str(err))
+            else:
+                synced.append((work, record))
+        dirs = self.store.barrier_dirs(record for _, record in synced)
+        syncs = {self._syncer.submit(self.store.sync_dirs, (d,)): d for d in dirs}
+        failed: dict[Path, OSError] = {}
+        for future, directory in syncs.items():
+            try:
+                future.result()
+            except OSError as err:
+                failed[directory] = err
         events = []
-        self.backups_reused += job.reused
-        for record in job.records:
-            if self.state.backups.get(record.asset_id) != record:
+        for work, record in synced:
+            parent = self.store.path_of(record).parent
+            err = next((e for d, e in failed.items() if d == parent or parent.is_relative_to(d)), None)
+            if err is not None:
+                self.store.withdraw(record)
+                self._lose(
+                    work,
+                    record,
+                    f"backup of asset {record.asset_id} failed: could not flush the directory "
+                    f"{parent} to disk: {err.strerror or err}; it was removed and nothing was deleted",
+                )
+            elif self.state.backups.get(record.asset_id) != record:
                 events.append({"type": "backup", "duplicate_id": work.gid, **record.to_json()})
-            work.backups.append(record)
+        self.journal.append_many(events)
+
+    def _lose(self, work: _Work, record: BackupRecord, reason: str) -> None:
+        """A backup that did not become durable: its group is left alone."""
+        if record in work.backups:
+            work.backups.remove(record)
+        work.fail("failed", reason)
+        self.progress.note(f"group {work.gid}: failed: {reason}")
+
+    def _take(self, work: _Work, aid: str, job: _Job) -> None:
+        """Fold one finished backup job into its group (its records are not durable yet)."""
+        self.backups_reused += job.reused
+        work.backups.extend(job.records)
         if job.status != "ok":
             work.fail(job.status, job.reason)
             self.progress.note(f"group {work.gid}: {job.status}: {job.reason}")
-            return events
+            return
         assert job.facts is not None  # noqa: S101 - set for every ok job
         work.fresh[aid] = job.facts
         work.tag_ids.update(job.tag_ids)
-        return events
 
     # -- backing up (worker threads) ------------------------------------------------------
 
@@ -950,11 +1015,12 @@ class _Run:
             try:
                 with self.conn.open_original(facts.id) as download:
                     chunks = _Chunks(iter(download.iter_bytes()), self.stop.event, self.progress)
-                    record = self.store.save(facts, raw, chunks, expected_size=download.size)
+                    # Not fsynced here: the batch's barrier does it before anything relies on it.
+                    record = self.store.save(facts, raw, chunks, expected_size=download.size, sync=False)
             except (ServerUnavailable, ChecksumMismatch) as err:
                 last = err
-                if chunks is not None and chunks.count:
-                    self.progress.advance(DOWNLOAD_TASK, -chunks.count)
+                if chunks is not None and chunks.reported:
+                    self.progress.advance(DOWNLOAD_TASK, -chunks.reported)
                 continue
             except BackupError as err:  # the disk, not the network: retrying will not help
                 raise _BackupFailed(str(err)) from err

@@ -118,6 +118,7 @@ def _kill_then_resume(
     downloads_before = immich.requests.count("GET", "/assets/*/original")
 
     watch.kill_at = None
+    immich.faults.clear()
     rerun = _spawn(immich, plan_path, backup)
     out, err = rerun.communicate(timeout=180)
     assert rerun.returncode == 0, err.decode()
@@ -146,6 +147,10 @@ def test_sigkill_then_rerun_completes_the_plan(
     immich: FakeImmich, tmp_path: Path, kill_at: tuple[str, str, int, str | None]
 ) -> None:
     plan_path, plan, backup = _setup(immich, tmp_path)
+    if kill_at[3] is not None:
+        # Slow originals, so that the second batch is still downloading when the first one is
+        # written (the first batch's fsyncs overlap those downloads; small files finish first).
+        immich.faults.slow_body("GET", "/assets/*/original", 0.1, count=None)
     code, _ = _kill_then_resume(immich, plan_path, plan, backup, kill_at, signal.SIGKILL)
     assert code == -signal.SIGKILL
     assert len(resolve_groups(plan)) == N_GROUPS

@@ -7,9 +7,10 @@ Environment:
 
   ========== ===================================================================================
   write      a chunk of a download was just written to its ``.part`` file (not yet verified)
-  fsync      a downloaded file is verified and about to be fsynced
-  rename     the verified file was just renamed into place; its sidecar is not written yet
-  sidecar    the sidecar (the commit marker) was just written; the journal does not know yet
+  rename     the verified file was just renamed into place (unsynced); its sidecar is not written
+  sidecar    the sidecar (the commit marker) was just written, nothing fsynced yet
+  fsync      the batch's barrier is about to fsync a backup's data file and sidecar
+  synced     the barrier finished (files and directories fsynced); no ``backup`` event yet
   backup     the journal's ``backup`` event was just appended
   intent     the journal's ``intent`` was just appended; the write request is not sent yet
   sent       the server answered a deleting request; its ``done`` is not journaled yet
@@ -36,7 +37,7 @@ import attrs
 
 from immich_dedupe import backup, cli, connection, durable, execute, journal
 
-POINTS = ("write", "fsync", "rename", "sidecar", "backup", "intent", "sent", "done", "report")
+POINTS = ("write", "rename", "sidecar", "fsync", "synced", "backup", "intent", "sent", "done", "report")
 
 _lock = threading.Lock()
 _seen: dict[str, int] = {}
@@ -68,6 +69,28 @@ def _before(point: str, target: tuple[str, int] | None, fn: Callable[..., Any]) 
     return wrapped
 
 
+def _before_journal(
+    point: str, target: tuple[str, int] | None, barrier: Callable[..., Any]
+) -> Callable[..., Any]:
+    """Kill at ``point`` inside ``_Run._barrier``: after its fsyncs, before its journal append."""
+
+    def wrapped(run: Any, *args: Any, **kwargs: Any) -> Any:
+        journal_ = run.journal
+        append_many = journal_.append_many
+
+        def killing_append_many(events: Any) -> None:
+            _reached(point, target)
+            append_many(events)
+
+        journal_.append_many = killing_append_many
+        try:
+            return barrier(run, *args, **kwargs)
+        finally:
+            del journal_.append_many
+
+    return wrapped
+
+
 def install(target: tuple[str, int] | None, batch_groups: int | None) -> None:
     class KillingWriter(durable.HashingWriter):
         def write(self, data: Any) -> int:
@@ -76,9 +99,12 @@ def install(target: tuple[str, int] | None, batch_groups: int | None) -> None:
             return n
 
     backup.HashingWriter = KillingWriter  # type: ignore[misc]
-    backup.sync_file = _before("fsync", target, backup.sync_file)
-    backup.rename_durably = _after("rename", target, backup.rename_durably)
-    backup.atomic_write = _after("sidecar", target, backup.atomic_write)
+    backup.replace_unsynced = _after("rename", target, backup.replace_unsynced)
+    backup.write_unsynced = _after("sidecar", target, backup.write_unsynced)
+    store = backup.BackupStore
+    store.sync_files = _before("fsync", target, store.sync_files)  # type: ignore[method-assign]
+    barrier = execute._Run._barrier
+    execute._Run._barrier = _before_journal("synced", target, barrier)  # type: ignore[method-assign]
     execute.atomic_write = _before("report", target, execute.atomic_write)
 
     def journaled(events: Any) -> None:

@@ -6,9 +6,11 @@ The double runs in this process; every run of the CLI is a subprocess. Kill mome
 two places so that every phase is hit:
 
 * inside the run (``tests/reliability/killpoint.py``): mid-download (a chunk written, not yet
-  verified), just before the fsync, between the rename and the sidecar, between the sidecar and
-  the journal, right after the journal's ``intent`` (request not sent), right after the server
-  answered a delete (``done`` not journaled), right after ``done``, before the report;
+  verified), between the rename and the sidecar, after the sidecar with nothing fsynced, just
+  before the batch's barrier fsyncs a backup, after the barrier but before the journal's
+  ``backup`` events, after a ``backup`` event, right after the journal's ``intent`` (request not
+  sent), right after the server answered a delete (``done`` not journaled), right after
+  ``done``, before the report;
 * from outside (the double's ``on_request`` hook, and timers): when the N-th download, metadata
   read or write request arrives, after N bytes of originals were sent, or after a random delay.
 
@@ -53,7 +55,8 @@ pytestmark = pytest.mark.slow
 
 SEED = int(os.environ.get("RELIABILITY_SEED", "20260801"))
 RUN_TIMEOUT = 180  # seconds; a run that hangs fails the test instead of the suite
-INSIDE = ("write", "fsync", "rename", "sidecar", "backup", "intent", "sent", "done")
+# The first five are reached once per backup, the rest once per batch.
+INSIDE = ("write", "rename", "sidecar", "fsync", "backup", "synced", "intent", "sent", "done")
 OUTSIDE_DOWNLOAD = ("download-request", "asset-request", "bytes")
 OUTSIDE_WRITE = ("write-request",)
 

@@ -91,7 +91,6 @@ def test_save_writes_verified_bytes_and_a_sidecar(store: BackupStore) -> None:
         path="originals/ab/IMG_1234.HEIC",
         size=len(PHOTO),
         sha1_b64=a.checksum,
-        sha256_hex=hashlib.sha256(PHOTO).hexdigest(),
         verified_by=VERIFIED_BY_CHECKSUM,
     )
     assert store.path_of(record).read_bytes() == PHOTO
@@ -100,7 +99,7 @@ def test_save_writes_verified_bytes_and_a_sidecar(store: BackupStore) -> None:
     assert sidecar["asset"] == raw(a)  # the metadata exactly as Immich returned it
     assert sidecar["size"] == len(PHOTO)
     assert sidecar["sha1"] == a.checksum
-    assert sidecar["sha256"] == hashlib.sha256(PHOTO).hexdigest()
+    assert "sha256" not in sidecar  # Immich's SHA-1 is the verification: hashed once, not twice
     assert sidecar["verified_by"] == "checksum"
     assert sidecar["verified_at"].endswith("Z")
     assert all_files(store.root) == ["originals/ab/IMG_1234.HEIC", "originals/ab/IMG_1234.HEIC.json"]
@@ -242,10 +241,10 @@ def test_a_full_disk_while_writing_raises_backup_error_and_leaves_nothing(
 def test_a_failing_fsync_raises_backup_error_and_leaves_nothing(
     store: BackupStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken_sync(f: object) -> None:
+    def broken_sync(path: Path, **kw: object) -> None:
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(backup_mod, "sync_file", broken_sync)
+    monkeypatch.setattr(backup_mod, "fsync_path", broken_sync)
     a = asset()
     with pytest.raises(BackupError) as info:
         store.save(a, raw(a), [PHOTO])
@@ -259,7 +258,7 @@ def test_a_sidecar_that_cannot_be_written_means_no_backup(
     def full(path: Path, data: bytes, *, mode: int = 0o600) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(backup_mod, "atomic_write", full)
+    monkeypatch.setattr(backup_mod, "write_unsynced", full)
     a = asset()
     with pytest.raises(BackupError):
         store.save(a, raw(a), [PHOTO])
@@ -272,7 +271,7 @@ def test_a_failed_rename_leaves_nothing(store: BackupStore, monkeypatch: pytest.
     def no_rename(src: Path, dst: Path) -> None:
         raise OSError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(backup_mod, "rename_durably", no_rename)
+    monkeypatch.setattr(backup_mod, "replace_unsynced", no_rename)
     a = asset()
     with pytest.raises(BackupError) as info:
         store.save(a, raw(a), [PHOTO])
