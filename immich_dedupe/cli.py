@@ -12,7 +12,6 @@ import signal
 import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
@@ -732,6 +731,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception:  # the one broad catch: a bug; show it, without the key
+        import traceback
+
         print(_redact(traceback.format_exc()), file=sys.stderr, end="")
         print(
             "immich-dedupe: internal error (a bug); please report it with the traceback above",
