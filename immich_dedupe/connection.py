@@ -82,6 +82,7 @@ BACKOFF_CAP = 10.0
 RETRY_AFTER_CAP = 60.0  # a server asking for longer gets this much, then the next attempt
 ERROR_BODY_LIMIT = 64 * 1024  # bytes of an error answer we read to find its message
 SEARCH_PAGE_SIZE = 1000  # MetadataSearchDto.size maximum
+ALBUMS_TASK = "Looking up albums"  # progress task of album_memberships
 SEARCH_WORKERS = 6  # album searches in flight at once, on the client's pool of 16 connections
 # Search shows only one visibility at a time (timeline by default); duplicates are one of these.
 SEARCH_VISIBILITIES = ("timeline", "archive")
@@ -675,7 +676,7 @@ class ImmichConnection:
         self, ids: Sequence[str], *, progress: Progress | None
     ) -> dict[str, tuple[str, ...]]:
         progress = progress or NullProgress()
-        progress.start("albums", total=len(ids))
+        progress.start(ALBUMS_TASK, total=len(ids), unit="assets")
         result: dict[str, tuple[str, ...]] = {}
         for asset_id in ids:
             answer = self._get_json("GET /albums?assetId=", "/albums", params={"assetId": asset_id})
@@ -685,8 +686,8 @@ class ImmichConnection:
             if not all(isinstance(a, str) for a in album_ids):
                 raise ProtocolError("GET /albums?assetId=: an album has no id")
             result[asset_id] = tuple(sorted(album_ids))  # type: ignore[arg-type]
-            progress.advance("albums")
-        progress.finish("albums")
+            progress.advance(ALBUMS_TASK)
+        progress.finish(ALBUMS_TASK)
         return result
 
     def _memberships_by_album(
@@ -715,7 +716,7 @@ class ImmichConnection:
                 raise
 
         progress = progress or NullProgress()
-        progress.start("albums", total=len(counts))
+        progress.start(ALBUMS_TASK, total=len(counts), unit="albums")
         pending = dict.fromkeys(counts, len(SEARCH_VISIBILITIES))  # searches left per album
         found: dict[str, set[str]] = {i: set() for i in ids}
         futures = []
@@ -731,11 +732,11 @@ class ImmichConnection:
                     found[asset_id].add(album_id)
                 pending[album_id] -= 1
                 if not pending[album_id]:
-                    progress.advance("albums")
+                    progress.advance(ALBUMS_TASK)
         finally:
             stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
-            progress.finish("albums")
+            progress.finish(ALBUMS_TASK)
         for future in futures:
             err = future.exception()
             if err is not None and not isinstance(err, _Stopped):

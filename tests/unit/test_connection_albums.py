@@ -242,7 +242,8 @@ def test_many_albums_give_the_same_map_both_ways() -> None:
     assert by_album == conn._memberships_by_asset(ids, progress=None) == _expected(library, ids)
     assert any(by_album[i] for i in ids) and any(not by_album[i] for i in ids)
     # one step per album, whichever of its searches ends last
-    assert progress.calls == [("start", "albums", "25"), *[("advance", "albums")] * 25, ("finish", "albums")]
+    task = "Looking up albums"
+    assert progress.calls == [("start", task, "25"), *[("advance", task)] * 25, ("finish", task)]
 
 
 def test_album_searches_run_side_by_side() -> None:
@@ -279,7 +280,7 @@ def test_one_refused_album_falls_back_to_per_asset_for_all() -> None:
     assert len(server.calls("GET", "/albums")) == 1 + len(ids)
     # the album bar is closed before the per-asset one starts
     starts = [i for i, c in enumerate(progress.calls) if c[0] == "start"]
-    assert len(starts) == 2 and progress.calls[starts[1] - 1] == ("finish", "albums")
+    assert len(starts) == 2 and progress.calls[starts[1] - 1] == ("finish", "Looking up albums")
 
 
 def test_the_first_failing_album_in_order_is_the_error() -> None:
