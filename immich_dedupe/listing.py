@@ -13,6 +13,7 @@ the API (bad JSON, not an array of group objects, a value of the wrong type) rai
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -22,7 +23,7 @@ import attrs
 import ijson
 
 from immich_dedupe.errors import ProtocolError
-from immich_dedupe.facts import AssetFacts, Group
+from immich_dedupe.facts import AssetFacts, Group, asset_facts_draft, freeze_asset_facts
 
 __all__ = ["DEFAULT_SOURCE_NAME", "asset_from_dict", "group_from_dict", "iter_groups"]
 
@@ -93,9 +94,13 @@ def group_from_dict(d: Mapping[str, Any]) -> Group:
         raise ProtocolError(f"duplicate group {dup_id}: 'assets' is {_json_type(raw_assets)}, not a list")
     assets = []
     for raw in raw_assets:
-        asset = asset_from_dict(raw)
-        if asset.duplicate_id is None:  # it is a member: the group says so
-            asset = attrs.evolve(asset, duplicate_id=dup_id)
+        # The fast reading gives up (None) on anything unusual; the checked one then gives the
+        # same facts, or the error naming the field.
+        asset = _fast_asset(raw, dup_id) if raw.__class__ is dict else None
+        if asset is None:
+            asset = _checked_asset(raw)
+            if asset.duplicate_id is None:  # it is a member: the group says so
+                asset = attrs.evolve(asset, duplicate_id=dup_id)
         assets.append(asset)
     suggested = d.get("suggestedKeepAssetIds")
     keep: tuple[str, ...] | None = None
@@ -111,6 +116,15 @@ def asset_from_dict(d: Mapping[str, Any]) -> AssetFacts:
 
     Raises ``ProtocolError`` naming the asset and field when a value has the wrong type.
     """
+    if d.__class__ is dict:
+        fast = _fast_asset(d, None)
+        if fast is not None:
+            return fast
+    return _checked_asset(d)
+
+
+def _checked_asset(d: Mapping[str, Any]) -> AssetFacts:
+    """``asset_from_dict`` with every value checked; errors name the asset and the field."""
     if not isinstance(d, Mapping):
         raise ProtocolError(f"an asset must be a JSON object, not {_json_type(d)}")
     asset_id = d.get("id")
@@ -171,6 +185,223 @@ def asset_from_dict(d: Mapping[str, Any]) -> AssetFacts:
         people=_person_ids(d.get("people"), asset_id),
         stack_id=_stack_id(d.get("stack"), asset_id),
     )
+
+
+# -- the fast reading ------------------------------------------------------------------
+#
+# Nearly every asset of a real listing is well-typed, and checking field by field through
+# ``_Fields`` costs more than ijson's own parsing. ``_fast_asset`` reads such an asset in one
+# pass and gives up (None) at the first value of an unexpected type; ``asset_from_dict`` then
+# reads it again with the checks, so the facts, and every error message, are those of the
+# checked path. Keep the two in step: tests/unit/test_listing.py compares them field by field.
+
+_NoneType = type(None)
+_TEXT = frozenset({str, _NoneType})
+_FLAG = frozenset({bool, _NoneType})
+_WHOLE = frozenset({int, _NoneType})
+_NUMBER = frozenset({float, int, _NoneType})
+_MIN_INT, _END_INT = -(2**63), 2**63  # what _finite_number accepts
+_NO_EXIF: dict[str, Any] = {}
+# JavaScript-falsy JSON values, counted with list.count (``==``: 0 also counts 0.0 and false).
+_FALSY = (None, 0, "")
+
+
+def _fast_asset(d: dict[str, Any], group_id: str | None) -> AssetFacts | None:
+    """``asset_from_dict(d)`` (its ``duplicate_id`` defaulting to ``group_id``) for a
+    well-typed asset; None when any value needs the checked path."""
+    get = d.get
+    asset_id = get("id")
+    if asset_id.__class__ is not str or not asset_id:
+        return None
+    exif = get("exifInfo")
+    if exif is None:
+        has_exif = False
+        truthy = 0
+        exif = _NO_EXIF
+    elif exif.__class__ is dict:
+        has_exif = True
+        values = [*exif.values()]
+        truthy = len(values) - sum(map(values.count, _FALSY))
+    else:
+        return None
+    eget = exif.get
+    texts = (
+        get("duplicateId"),
+        get("type"),
+        get("originalFileName"),
+        get("originalPath"),
+        get("originalMimeType"),
+        get("checksum"),
+        get("libraryId"),
+        get("visibility"),
+        get("livePhotoVideoId"),
+        get("fileCreatedAt"),
+        get("localDateTime"),
+        eget("dateTimeOriginal"),
+        eget("timeZone"),
+        eget("city"),
+        eget("state"),
+        eget("country"),
+        eget("make"),
+        eget("model"),
+        eget("lensModel"),
+        eget("exposureTime"),
+        eget("description"),
+        eget("orientation"),
+        eget("projectionType"),
+    )
+    flags = (get("isTrashed"), get("isOffline"), get("isFavorite"))
+    wholes = (
+        get("width"),
+        get("height"),
+        eget("fileSizeInByte"),
+        eget("exifImageWidth"),
+        eget("exifImageHeight"),
+        eget("iso"),
+        eget("rating"),
+    )
+    numbers = (eget("latitude"), eget("longitude"), eget("fNumber"), eget("focalLength"))
+    if not (
+        {*map(type, texts)} <= _TEXT
+        and {*map(type, flags)} <= _FLAG
+        and {*map(type, wholes)} <= _WHOLE
+        and {*map(type, numbers)} <= _NUMBER
+    ):
+        return None  # e.g. 2.x integers sent as floats: the checked path rounds them
+    for v in wholes:
+        if v is not None and not _MIN_INT <= v < _END_INT:
+            return None
+    for v in numbers:
+        if v.__class__ is float:
+            if v - v != 0.0:  # inf or nan (inf - inf is nan)
+                return None
+        elif v is not None and not _MIN_INT <= v < _END_INT:
+            return None
+    (
+        duplicate_id,
+        asset_type,
+        original_file_name,
+        original_path,
+        original_mime_type,
+        checksum,
+        library_id,
+        visibility,
+        live_photo_video_id,
+        file_created_at,
+        local_date_time,
+        date_time_original,
+        time_zone,
+        city,
+        state,
+        country,
+        make,
+        model,
+        lens_model,
+        exposure_time,
+        description,
+        orientation,
+        projection_type,
+    ) = texts
+    width, height, file_size, exif_width, exif_height, iso, rating = wholes
+    latitude, longitude, f_number, focal_length = numbers
+    asset_type = asset_type or "IMAGE"
+    if visibility is None:  # before visibility existed, archiving was a flag
+        archived = get("isArchived")
+        if archived is not None and archived.__class__ is not bool:
+            return None
+        visibility = "archive" if archived else "timeline"
+    duration = get("duration")
+    if duration is not None:
+        if duration.__class__ is int and _MIN_INT <= duration < _END_INT:
+            pass
+        elif duration.__class__ is str:
+            duration = _duration_text_ms(duration, asset_type)
+            if duration is _BAD:
+                return None
+        else:
+            return None
+    tags = get("tags")
+    if tags:
+        if tags.__class__ is not list:
+            return None
+        values = []
+        for tag in tags:
+            value = (tag.get("value") or tag.get("name")) if tag.__class__ is dict else None
+            if value.__class__ is not str:
+                return None
+            values.append(value)
+        tags = tuple(sorted(values))
+    elif tags is None or tags.__class__ is list:
+        tags = ()
+    else:
+        return None
+    people = get("people")
+    if people:
+        if people.__class__ is not list:
+            return None
+        ids = []
+        for person in people:
+            pid = person.get("id") if person.__class__ is dict else None
+            if pid.__class__ is not str:
+                return None
+            ids.append(pid)
+        people = tuple(sorted(ids))
+    elif people is None or people.__class__ is list:
+        people = ()
+    else:
+        return None
+    stack = get("stack")
+    if stack is not None:
+        stack = stack.get("id") if stack.__class__ is dict else None
+        if stack.__class__ is not str:
+            return None
+    a = asset_facts_draft()  # every field is set below, unconditionally
+    a.id = asset_id
+    a.duplicate_id = group_id if duplicate_id is None else duplicate_id
+    a.type = asset_type
+    a.original_file_name = original_file_name or ""
+    a.original_path = original_path or ""
+    a.original_mime_type = original_mime_type
+    a.checksum = checksum or ""
+    a.library_id = library_id
+    a.is_trashed = flags[0] is True
+    a.is_offline = flags[1] is True
+    a.is_favorite = flags[2] is True
+    a.visibility = visibility
+    a.width = width
+    a.height = height
+    a.duration_ms = duration
+    a.live_photo_video_id = live_photo_video_id
+    a.file_created_at = file_created_at
+    a.local_date_time = local_date_time
+    a.has_exif = has_exif
+    a.exif_truthy_count = truthy
+    a.file_size = file_size
+    a.exif_width = exif_width
+    a.exif_height = exif_height
+    a.date_time_original = date_time_original
+    a.time_zone = time_zone
+    a.latitude = None if latitude is None else float(latitude)
+    a.longitude = None if longitude is None else float(longitude)
+    a.city = city
+    a.state = state
+    a.country = country
+    a.make = make
+    a.model = model
+    a.lens_model = lens_model
+    a.f_number = None if f_number is None else float(f_number)
+    a.exposure_time = exposure_time
+    a.iso = iso
+    a.focal_length = None if focal_length is None else float(focal_length)
+    a.description = description
+    a.rating = rating
+    a.orientation = orientation
+    a.projection_type = projection_type
+    a.tags = tags
+    a.people = people
+    a.albums = None  # not in a listing: looked up separately
+    a.stack_id = stack
+    return freeze_asset_facts(a)
 
 
 # -- helpers ---------------------------------------------------------------------------
@@ -292,18 +523,30 @@ def _duration_ms(v: Any, asset_id: str, asset_type: str) -> int | None:
     if _finite_number(v):
         return round(v)
     if isinstance(v, str):
-        m = _DURATION.fullmatch(v.strip())
-        if m is None:
+        ms = _duration_text_ms(v, asset_type)
+        if ms is _BAD:
             raise ProtocolError(f"asset {asset_id}: duration {v!r} is not H:MM:SS.ffffff")
-        hours, minutes, seconds, frac = m.groups()
-        ms = (int(hours) * 3600 + int(minutes) * 60 + int(seconds)) * 1000
-        if frac:
-            ms += round(int(frac) * 1000 / 10 ** len(frac))
-        # 2.x says "0:00:00.00000" for stills where 3.x says null; keep one meaning.
-        if ms == 0 and asset_type != "VIDEO":
-            return None
         return ms
     raise ProtocolError(f"asset {asset_id}: duration is {_json_type(v)}, expected milliseconds")
+
+
+_BAD: Any = object()  # _duration_text_ms: not a duration
+
+
+@functools.lru_cache(maxsize=1024)  # 2.x sends the same few strings over and over
+def _duration_text_ms(text: str, asset_type: str) -> int | None:
+    """2.x's "H:MM:SS.ffffff" in milliseconds; None for a zero on a non-video; ``_BAD``."""
+    m = _DURATION.fullmatch(text.strip())
+    if m is None:
+        return _BAD
+    hours, minutes, seconds, frac = m.groups()
+    ms = (int(hours) * 3600 + int(minutes) * 60 + int(seconds)) * 1000
+    if frac:
+        ms += round(int(frac) * 1000 / 10 ** len(frac))
+    # 2.x says "0:00:00.00000" for stills where 3.x says null; keep one meaning.
+    if ms == 0 and asset_type != "VIDEO":
+        return None
+    return ms
 
 
 def _tag_values(v: Any, asset_id: str) -> tuple[str, ...]:

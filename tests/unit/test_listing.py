@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from immich_dedupe.errors import ProtocolError
-from immich_dedupe.listing import asset_from_dict, group_from_dict, iter_groups
+from immich_dedupe.listing import _checked_asset, _fast_asset, asset_from_dict, group_from_dict, iter_groups
 
 A1 = "6c1a3e47-0d0b-4f8e-9a43-0c4b5bb2e0a1"
 A2 = "0f4e2c7d-b5a1-4c3e-8f1b-2d9e6a7c8b90"
@@ -313,3 +313,61 @@ def test_a_huge_integer_from_the_server_is_a_protocol_error_not_a_crash() -> Non
     ).encode()
     with pytest.raises(ProtocolError):
         list(iter_groups(io.BytesIO(body)))
+
+
+# The fast reading (one pass, gives up on anything unusual) must agree with the checked one on
+# every field: the same facts, or the same error. tests/property/test_listing_properties.py
+# does the same over generated assets.
+EDGE_VALUES = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    4032,
+    2**63 - 1,
+    2**63,
+    -(2**63),
+    -(2**63) - 1,
+    4032.0,
+    0.5,
+    -0.0,
+    float("inf"),
+    float("-inf"),
+    float("nan"),
+    "",
+    "x",
+    "0:00:05.000000",
+    "0:00:00.00000",
+    [],
+    {},
+    [{"id": "x"}],
+    [{"value": "v"}],
+    {"id": "s"},
+    ...,  # the key left out
+]
+ASSET_KEYS = sorted(set(asset_v3()) | {"stack"})
+EXIF_KEYS = sorted(asset_v3()["exifInfo"])
+
+
+def _read(read: Any, d: Any) -> str:
+    try:
+        return repr(read(d))
+    except ProtocolError as err:
+        return f"ProtocolError: {err}"
+
+
+@pytest.mark.parametrize("key", ASSET_KEYS + [f"exifInfo.{k}" for k in EXIF_KEYS])
+def test_fast_and_checked_readings_agree_on_every_field(key: str) -> None:
+    fast_taken = 0
+    for value in EDGE_VALUES:
+        d = asset_v3(type="VIDEO")
+        target = d["exifInfo"] if key.startswith("exifInfo.") else d
+        name = key.removeprefix("exifInfo.")
+        if value is ...:
+            target.pop(name, None)
+        else:
+            target[name] = value
+        assert _read(asset_from_dict, d) == _read(_checked_asset, d), (key, value)
+        fast_taken += _fast_asset(d, None) is not None
+    assert fast_taken > 0  # the fast reading is exercised, not only the fallback
