@@ -46,6 +46,7 @@ import base64
 import binascii
 import contextlib
 import errno
+import functools
 import hashlib
 import json
 import os
@@ -200,6 +201,16 @@ def safe_file_name(name: str, asset_id: str, *, suffix: str = "") -> str:
     return stem + suffix + ext
 
 
+@functools.lru_cache(maxsize=4096)  # find and save ask for the same asset's names in turn
+def _candidate_paths(asset_id: str, base: str) -> tuple[PurePosixPath, PurePosixPath]:
+    sid = _safe_id(asset_id)
+    folder = PurePosixPath(ORIGINALS, sid[:2].lower())
+    return (
+        folder / safe_file_name(base, asset_id),
+        folder / safe_file_name(base, asset_id, suffix=f"_{sid}"),
+    )
+
+
 def _expected_sha1(checksum: str) -> bytes | None:
     """Immich's checksum as 20 raw bytes: base64 (what servers send), or hex as a courtesy."""
     text = checksum.strip()
@@ -249,6 +260,7 @@ class BackupStore:
         self._asset_locks: dict[str, threading.Lock] = {}
         # (st_dev, st_ino) of data files saved unsynced, so a sync never vouches for another file.
         self._written: dict[str, tuple[int, int]] = {}
+        self._plain_dirs: set[Path] = set()  # directories under the root with no symlink on the way
 
     # -- queries -----------------------------------------------------------------------
 
@@ -517,9 +529,20 @@ class BackupStore:
         )
 
     def _inside(self, rel: PurePosixPath) -> Path:
+        """``rel`` under the root, refused if it resolves outside (a planted symlink).
+
+        A directory found to hold no symlink on the way is remembered, so that later paths in
+        it cost one ``lstat`` of their own name, not a walk of every component.
+        """
         path = self.root.joinpath(*rel.parts)
-        if not path.resolve().is_relative_to(self.root):
+        parent = path.parent
+        if parent in self._plain_dirs and not os.path.islink(path):
+            return path
+        resolved = path.resolve()
+        if not resolved.is_relative_to(self.root):
             raise BackupError(f"refusing a backup path outside {self.root}: {rel}")
+        if resolved.parent == parent and parent.is_dir():  # exists, so it was walked
+            self._plain_dirs.add(parent)
         return path
 
     def _ensure_dirs(self, directory: Path) -> None:
@@ -533,15 +556,10 @@ class BackupStore:
                 d.chmod(0o700)
         # No fsync here: a new directory is made durable with the files in it (``barrier_dirs``).
 
-    def _candidates(self, asset: AssetFacts) -> list[PurePosixPath]:
+    def _candidates(self, asset: AssetFacts) -> tuple[PurePosixPath, PurePosixPath]:
         """Where this asset's backup may live: its own name, or suffixed with its id on collision."""
-        sid = _safe_id(asset.id)
         base = asset.original_file_name or PurePosixPath(asset.original_path.replace("\\", "/")).name
-        folder = PurePosixPath(ORIGINALS, sid[:2].lower())
-        return [
-            folder / safe_file_name(base, asset.id),
-            folder / safe_file_name(base, asset.id, suffix=f"_{sid}"),
-        ]
+        return _candidate_paths(asset.id, base)
 
     @contextlib.contextmanager
     def _asset_lock(self, asset_id: str) -> Iterator[None]:

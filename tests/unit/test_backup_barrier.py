@@ -196,3 +196,18 @@ def test_fsync_path_refuses_a_symlink(tmp_path: Path) -> None:
         durable.fsync_path(tmp_path / "link")
     st = real.stat()
     durable.fsync_path(real, identity=(st.st_dev, st.st_ino))
+
+
+def test_a_symlink_planted_beside_earlier_backups_is_still_refused(
+    store: BackupStore, tmp_path: Path
+) -> None:
+    """The store remembers directories it has walked; a name planted in one later is still checked."""
+    first = asset(PHOTO, id="ab000000-0000-4000-8000-000000000001", name="one.jpg")
+    store.save(first, raw(first), chunks(PHOTO))
+    outside = tmp_path / "outside.jpg"
+    outside.write_bytes(b"not yours")
+    (store.root / "originals" / "ab" / "two.jpg").symlink_to(outside)
+    second = asset(OTHER, id="ab000000-0000-4000-8000-000000000002", name="two.jpg")
+    with pytest.raises(BackupError, match="outside"):
+        store.save(second, raw(second), chunks(OTHER))
+    assert outside.read_bytes() == b"not yours"
