@@ -315,9 +315,9 @@ class PlainProgress:
     """``progress.Progress`` as plain lines on stderr, for logs and pipes: one line when a task
     starts, one when it ends, and at most one every ``interval`` seconds in between.
 
-    ``advance`` runs per MiB downloaded, from several threads: it adds to a counter only its
-    own thread writes (no lock, no lost update) and reads the clock; the thread that finds a
-    line due writes it, unless another thread is doing so.
+    ``advance`` runs for every piece of a download, from several threads: it adds to a counter
+    only its own thread writes (no lock, no lost update) and reads the clock; the thread that
+    finds a line due writes it, unless another thread is doing so.
     """
 
     def __init__(
