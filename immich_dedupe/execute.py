@@ -29,7 +29,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -464,6 +464,65 @@ class _Chunks:
             self.count, self.reported = count, reported
 
 
+class _Reads:
+    """``GET /assets/{id}`` for the backup jobs, each issued a few jobs before its own.
+
+    A job confirms its asset (and gets the sidecar's metadata) right before downloading it;
+    issuing that read while the downloads before it run hides its round trip. A read is issued
+    at most ``ahead`` jobs before its job starts (jobs start in the order they were queued:
+    the pool is first in, first out), and a job whose read was not issued yet reads inline, so
+    a confirmation is never older than a few downloads.
+    """
+
+    def __init__(self, conn: ImmichConnection, stop: threading.Event, ahead: int) -> None:
+        self._conn = conn
+        self._stop = stop
+        self._ahead = ahead
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="immich-dedupe-read")
+        self._lock = threading.Lock()
+        self._ids: list[str] = []  # asset id of each job, in queue order
+        self._issued: dict[int, Future[tuple[AssetFacts, dict[str, Any]] | None]] = {}
+        self._next = 0  # the first job whose read is not issued yet
+
+    def add(self, asset_id: str) -> int:
+        """Queue a job's read; returns the job's index for ``take``."""
+        with self._lock:
+            self._ids.append(asset_id)
+            return len(self._ids) - 1
+
+    def take(self, index: int) -> tuple[AssetFacts, dict[str, Any]] | None:
+        """Job ``index`` is starting: its read (waited for, or done now), and the next ones issued."""
+        with self._lock:
+            future = self._issued.pop(index, None)
+            end = min(len(self._ids), index + 1 + self._ahead)
+            for j in range(max(self._next, index + 1), end):
+                self._issued[j] = self._pool.submit(self._read, self._ids[j])
+            self._next = max(self._next, end)
+        if future is None:
+            return self._read(self._ids[index])
+        return self.wait(future)
+
+    def soon(self, asset_id: str) -> Future[tuple[AssetFacts, dict[str, Any]] | None]:
+        """Issue a read now (a motion part, read while its still downloads)."""
+        return self._pool.submit(self._read, asset_id)
+
+    def wait(
+        self, future: Future[tuple[AssetFacts, dict[str, Any]] | None]
+    ) -> tuple[AssetFacts, dict[str, Any]] | None:
+        try:
+            return future.result()
+        except CancelledError:
+            raise _Stopped from None
+
+    def _read(self, asset_id: str) -> tuple[AssetFacts, dict[str, Any]] | None:
+        if self._stop.is_set():
+            raise _Stopped
+        return self._conn.get_asset(asset_id)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 # --------------------------------------------------------------------------- the run
 
 
@@ -490,6 +549,7 @@ class _Run:
     method: str  # "resolve" | "delete"
     force: bool  # DELETE /assets force=true (permanent)
     _syncer: ThreadPoolExecutor  # fsync threads, set by _act
+    _reads: _Reads  # metadata reads ahead of the downloads, set by _act
 
     def __init__(
         self,
@@ -847,6 +907,7 @@ class _Run:
         self._syncer = ThreadPoolExecutor(
             max_workers=max(4, self.opt.concurrency), thread_name_prefix="immich-dedupe-sync"
         )
+        self._reads = _Reads(self.conn, self.stop.event, ahead=self.opt.concurrency)
         self.progress.start(DOWNLOAD_TASK, total=total or None, unit="bytes")
         try:
             ahead = self._submit(pool, batches[0])
@@ -864,6 +925,7 @@ class _Run:
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+            self._reads.close()
             self._syncer.shutdown(wait=True, cancel_futures=True)
             self.progress.finish(DOWNLOAD_TASK)
 
@@ -883,7 +945,11 @@ class _Run:
     def _submit(
         self, pool: ThreadPoolExecutor, batch: Sequence[_Work]
     ) -> dict[Future[_Job], tuple[_Work, str]]:
-        return {pool.submit(self._backup_job, w, aid): (w, aid) for w in batch for aid in w.trash}
+        return {
+            pool.submit(self._backup_job, w, aid, self._reads.add(aid)): (w, aid)
+            for w in batch
+            for aid in w.trash
+        }
 
     def _collect(self, futures: Mapping[Future[_Job], tuple[_Work, str]]) -> None:
         """Wait for a batch's backups, then make them durable (``_barrier``) and journal them.
@@ -967,12 +1033,12 @@ class _Run:
 
     # -- backing up (worker threads) ------------------------------------------------------
 
-    def _backup_job(self, work: _Work, aid: str) -> _Job:
+    def _backup_job(self, work: _Work, aid: str, index: int) -> _Job:
         if self.stop.event.is_set():
             raise _Stopped
         job = _Job(status="ok")
         try:
-            got = self.conn.get_asset(aid)
+            got = self._reads.take(index)  # GET /assets/{id}, issued a few downloads ahead
             facts, raw = got if got is not None else (None, {})
             problem = asset_mismatch(work.plan.asset(aid).asset, facts, work.gid)
             if problem is not None or facts is None:
@@ -983,10 +1049,11 @@ class _Run:
                 for t in raw.get("tags") or ()
                 if isinstance(t, dict) and isinstance(t.get("value"), str) and isinstance(t.get("id"), str)
             }
-            job.records.append(self._backup(facts, raw, job))
             motion_id = facts.live_photo_video_id
-            if motion_id:
-                got = self.conn.get_asset(motion_id)
+            motion = self._reads.soon(motion_id) if motion_id else None
+            job.records.append(self._backup(facts, raw, job))
+            if motion is not None:
+                got = self._reads.wait(motion)
                 if got is None:
                     job.status = "failed"
                     job.reason = (
