@@ -19,7 +19,7 @@ import pytest
 from immich_dedupe import schemacheck
 from immich_dedupe.errors import PlanError, UsageError
 from immich_dedupe.facts import AssetFacts
-from immich_dedupe.plan import GroupPlan, Plan, PlannedAsset, PlanServer, Summary
+from immich_dedupe.plan import SCHEMA_VERSION, GroupPlan, Plan, PlannedAsset, PlanServer, Summary
 from immich_dedupe.planfile import (
     MAX_PLAN_BYTES,
     canonical_plan,
@@ -62,7 +62,7 @@ def gplan(*assets: AssetFacts, action: str = "resolve", keep: int = 0, dup: str 
 
 def make_plan(*groups: GroupPlan, generated_at: str = "2026-07-30T12:00:00Z") -> Plan:
     return Plan(
-        schema_version=1,
+        schema_version=SCHEMA_VERSION,
         generated_at=generated_at,
         tool_version="0.1.0",
         source="server",
@@ -120,8 +120,16 @@ def test_dumps_is_sorted_indented_utf8_with_a_trailing_newline() -> None:
     text = data.decode("utf-8")
     assert text.endswith("}\n") and not text.endswith("\n\n")
     assert "Île-de-France" in text  # not \u00ce escapes: a person reads this file
-    doc = json.loads(data)
-    assert text == json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    lines = text.splitlines()
+    assert lines[:3] == ["{", '  "generated_at": "2026-07-30T12:00:00Z",', '  "groups": [']
+    keys = [line.split(":")[0].strip() for line in lines if line.startswith('  "')]
+    assert keys == sorted(keys) == [f'"{k}"' for k in sorted(doc_of(sample_plan()))]
+    # Each asset's small containers on one line (sorted keys), everything else one value a line.
+    assert '          "breakdown": {"gps": 10.0, "time_zone": 5.0},' in lines
+    assert '          "tags": ["Family/Kids"],' in lines
+    assert '          "albums": null,' in lines and '          "people": [],' in lines
+    assert '      "delete": [' in lines and '      "reasons": [' in lines
+    assert json.loads(data) == json.loads(json.dumps(doc_of(sample_plan())))
 
 
 def test_groups_are_sorted_by_id_and_assets_by_date_then_id_whatever_the_input_order() -> None:
