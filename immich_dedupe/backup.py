@@ -532,17 +532,22 @@ class BackupStore:
         """``rel`` under the root, refused if it resolves outside (a planted symlink).
 
         A directory found to hold no symlink on the way is remembered, so that later paths in
-        it cost one ``lstat`` of their own name, not a walk of every component.
+        it cost one ``lstat`` of their own name, not a walk of every component (and a path in a
+        directory not created yet, one ``lstat`` of that directory).
         """
         path = self.root.joinpath(*rel.parts)
         parent = path.parent
-        if parent in self._plain_dirs and not os.path.islink(path):
-            return path
+        if parent in self._plain_dirs:
+            if not os.path.islink(path):
+                return path
+        elif parent.parent in self._plain_dirs and not os.path.lexists(parent):
+            return path  # its directory does not exist yet: nothing on the way can lead outside
         resolved = path.resolve()
         if not resolved.is_relative_to(self.root):
             raise BackupError(f"refusing a backup path outside {self.root}: {rel}")
-        if resolved.parent == parent and parent.is_dir():  # exists, so it was walked
-            self._plain_dirs.add(parent)
+        if resolved.parent == parent:  # no symlink on the way: remember the directories that exist
+            walked = (parent, parent.parent)
+            self._plain_dirs.update(d for d in walked if d.is_relative_to(self.root) and d.is_dir())
         return path
 
     def _ensure_dirs(self, directory: Path) -> None:

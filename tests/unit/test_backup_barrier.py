@@ -211,3 +211,17 @@ def test_a_symlink_planted_beside_earlier_backups_is_still_refused(
     with pytest.raises(BackupError, match="outside"):
         store.save(second, raw(second), chunks(OTHER))
     assert outside.read_bytes() == b"not yours"
+
+
+def test_a_directory_symlink_planted_after_the_store_walked_originals_is_refused(
+    store: BackupStore, tmp_path: Path
+) -> None:
+    first = asset(PHOTO, id="ab000000-0000-4000-8000-000000000001", name="one.jpg")
+    store.save(first, raw(first), chunks(PHOTO))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (store.root / "originals" / "cd").symlink_to(elsewhere, target_is_directory=True)
+    second = asset(OTHER, id="cd000000-0000-4000-8000-000000000002", name="two.jpg")
+    with pytest.raises(BackupError, match="outside"):
+        store.save(second, raw(second), chunks(OTHER))
+    assert list(elsewhere.iterdir()) == []
