@@ -13,9 +13,10 @@ but ignored by ``fold``.
 
 * ``header``  — first line, written by ``Journal.open``: ``format``, ``plan_digest``,
   ``tool_version``, ``created_at``, ``plan_path`` (may be null).
-* ``backup``  — a committed, verified backup: ``asset_id``, ``path`` (relative to the backup
-  root), ``size``, ``sha1`` (base64), ``sha256`` (hex), ``verified_by``
-  (``BackupRecord.to_json()`` plus ``type``).
+* ``backup``  — a committed, verified and fsynced backup: ``asset_id``, ``path`` (relative to
+  the backup root), ``size``, ``sha1`` (base64), ``sha256`` (hex; only for external-library
+  assets — older journals have it for every backup), ``verified_by`` (``BackupRecord.to_json()``
+  plus ``type``).
 * ``intent``  — about to change the server: ``batch`` (unique id), ``op``
   (``resolve|delete|update|stack|dismiss|…``), and what it touches, e.g. ``groups``
   (``[{duplicate_id, keep, trash}]``), ``ids``, ``permanent`` (bool).

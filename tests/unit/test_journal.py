@@ -9,6 +9,7 @@ import stat
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import attrs
 import pytest
 
 from immich_dedupe import __version__, durable
@@ -340,3 +341,14 @@ def test_appends_from_several_threads_are_whole_lines(tmp_path: Path) -> None:
     replayed = list(read_journal(tmp_path).events)
     assert replayed == in_memory
     assert sorted(e["duplicate_id"] for e in replayed) == sorted(f"g{i}" for i in range(40))
+
+
+def test_backup_events_with_and_without_sha256_both_replay(tmp_path: Path) -> None:
+    """Checksum-verified backups record only Immich's SHA-1 now; older journals have a SHA-256 too."""
+    new = attrs.evolve(RECORD, asset_id="asset-new", path="originals/as/new.jpg", sha256_hex=None)
+    with Journal.open(tmp_path, DIGEST) as j:
+        j.append({"type": "backup", **RECORD.to_json()})
+        j.append({"type": "backup", **new.to_json()})
+    assert "sha256" not in json.loads(journal_file(tmp_path).read_text().splitlines()[-1])
+    with Journal.open(tmp_path, DIGEST) as j:
+        assert j.state().backups == {RECORD.asset_id: RECORD, new.asset_id: new}
