@@ -9,9 +9,11 @@ The order of durable steps (docs/execute.md has the long form):
 3. One ``GET /duplicates``: each ``resolve`` group must still have the planned members with the
    planned checksums, else it is skipped as stale. Batches left pending by a killed run (an
    ``intent`` without ``done``) are settled by asking the server what it did.
-4. Per batch of groups: for every asset to delete, ``GET /assets/{id}`` (re-confirms it and
-   gives the sidecar's metadata), then a verified, fsynced backup (reused if one is on disk),
-   plus its live-photo motion part. A group with any stale or unverified asset is left alone.
+4. Per batch of groups: for every asset to delete, ``GET /assets/{id}`` (issued a few downloads
+   ahead; re-confirms it and gives the sidecar's metadata), then a verified backup (reused if
+   one is on disk), plus its live-photo motion part; then the batch's durability barrier (every
+   backup's files fsynced, each directory once) and its ``backup`` events. A group with any
+   stale, unverified or unsynced asset is left alone.
 5. Journal ``intent``; one write request for the whole batch (``POST /duplicates/resolve``, or
    carry metadata + ``DELETE /assets`` + dissolve on the fallback path); journal ``done`` and a
    ``group`` outcome per group. A rejected batch is re-checked and bisected.
