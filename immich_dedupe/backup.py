@@ -277,10 +277,13 @@ class BackupStore:
 
         Verified means: a sidecar naming this asset, a regular file of the recorded size (and
         of ``asset.file_size`` when known), whose bytes re-hash to the recorded SHA-1 (and
-        SHA-256, where recorded); and, unless the asset is in an external library, that SHA-1 is Immich's
-        checksum. Costs one full read of the file.
+        SHA-256, where recorded); and, unless the asset is in an external library, that SHA-1
+        is Immich's checksum. Costs one full read of the file.
         """
-        for rel in self._candidates(asset):
+        candidates = self._candidates(asset)
+        if not os.path.lexists(self.root.joinpath(*candidates[0].parent.parts)):
+            return None  # its folder does not exist: the common case on a first run
+        for rel in candidates:
             sidecar = self._read_sidecar(self._inside(rel))
             if sidecar is None or sidecar.get("asset_id") != asset.id:
                 continue
