@@ -67,6 +67,9 @@ _MAX_ZONE_SHIFT = 14 * 3600.0  # a copy that lost its zone is off by its UTC off
 _EXIF_DATE = re.compile(r"^(\d{4}):(\d{2}):(\d{2})")
 _FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
 _FACT_RANK = {f: i for i, f in enumerate(FACTS)}
+_CARRIED_IN_ORDER = tuple(f for f in FACTS if f in CARRIED_FACTS)
+# Facts _missing_on_keeper compares by value; for the others a loss is "the keeper has none".
+_COMPARED = frozenset({"pixels", "people", "albums", "tags", "description", "rating"})
 _TYPE_WORDS = {"IMAGE": "photos", "VIDEO": "videos", "AUDIO": "audio files", "OTHER": "other files"}
 
 
@@ -326,13 +329,18 @@ def build_plan(
 # --------------------------------------------------------------------------- internals
 
 
-@attrs.frozen
 class _Scored:
-    """A member with its facts and score; ``asset`` and ``facts`` are copied out for speed."""
+    """A member with its facts and score; ``asset`` and ``facts`` are copied out for speed.
 
-    planned: PlannedAsset
-    asset: AssetFacts
-    facts: dict[str, str | None]
+    A plain slotted class (compared by identity), not attrs: one per asset, built in bulk.
+    """
+
+    __slots__ = ("asset", "facts", "planned")
+
+    def __init__(self, planned: PlannedAsset, asset: AssetFacts, facts: dict[str, str | None]) -> None:
+        self.planned = planned
+        self.asset = asset
+        self.facts = facts
 
     @classmethod
     def of(cls, asset: AssetFacts, policy: Policy) -> _Scored:
@@ -408,10 +416,18 @@ def _description_lines(text: str | None) -> set[str]:
 def _losses(keeper: _Scored, other: _Scored, policy: Policy) -> list[_Loss]:
     """Facts ``other`` holds that the keeper lacks and that nothing would carry over."""
     out: list[_Loss] = []
+    carried = CARRIED_FACTS if policy.carry_immich_facts else ()
+    facts, keeper_facts = other.facts, keeper.facts
     for fact in FACTS:
-        if fact in CARRIED_FACTS and policy.carry_immich_facts:
+        value = facts[fact]
+        if value is None or fact in carried:
             continue
-        detail = _missing_on_keeper(fact, keeper, other, policy)
+        if fact in _COMPARED:
+            detail = _missing_on_keeper(fact, keeper, other, policy)
+        elif keeper_facts[fact] is None:  # what _missing_on_keeper says for the other facts
+            detail = value
+        else:
+            continue
         if detail is not None:
             out.append(_Loss(fact, other.asset, detail))
     return out
@@ -421,8 +437,11 @@ def _carried(keeper: _Scored, other: _Scored, policy: Policy) -> list[str]:
     """Carried facts ``other`` holds that the keeper lacks (execute copies them over)."""
     if not policy.carry_immich_facts:
         return []
+    facts = other.facts
     return [
-        f for f in FACTS if f in CARRIED_FACTS and _missing_on_keeper(f, keeper, other, policy) is not None
+        f
+        for f in _CARRIED_IN_ORDER
+        if facts[f] is not None and _missing_on_keeper(f, keeper, other, policy) is not None
     ]
 
 
@@ -586,9 +605,10 @@ def _reasons(
 def _why_better(keeper: _Scored, other: _Scored, policy: Policy, names: dict[str, str]) -> str:
     """Why ``keeper`` outscored ``other``: the weighted facts it has, else the tie-breaker."""
     on = names[other.asset.id]
-    weighted = [f for f in FACTS if policy.weights.get(f, 0) > 0]
-    more = [f for f in weighted if keeper.facts[f] is not None and other.facts[f] is None]
-    fewer = [f for f in weighted if other.facts[f] is not None and keeper.facts[f] is None]
+    weights = policy.weights
+    k_facts, o_facts = keeper.facts, other.facts
+    more = [f for f in FACTS if k_facts[f] is not None and o_facts[f] is None and weights.get(f, 0) > 0]
+    fewer = [f for f in FACTS if o_facts[f] is not None and k_facts[f] is None and weights.get(f, 0) > 0]
     if more:
         more.sort(key=lambda f: -policy.weights[f])  # stable: FACTS order among equal weights
         shown = [LABELS[f] for f in more[:4]]
@@ -632,6 +652,9 @@ def _immich_sentence(group: Group, pick: _Scored, names: dict[str, str]) -> str:
 
 def _display_names(assets: Sequence[AssetFacts]) -> dict[str, str]:
     """File names, with a short id added where two members share a name."""
+    plain = [a.original_file_name for a in assets]
+    if "" not in plain and len(set(plain)) == len(plain):  # the usual case: all named, all differ
+        return {a.id: a.original_file_name for a in assets}
     ids_by_name: dict[str, set[str]] = {}
     for a in assets:
         ids_by_name.setdefault(a.original_file_name, set()).add(a.id)

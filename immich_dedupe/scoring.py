@@ -127,13 +127,6 @@ def pixel_count(asset: AssetFacts) -> int | None:
     return None
 
 
-def _dimensions(asset: AssetFacts) -> str | None:
-    for w, h in ((asset.width, asset.height), (asset.exif_width, asset.exif_height)):
-        if w and h and w > 0 and h > 0:
-            return f"{w}x{h}"
-    return None
-
-
 def file_format(asset: AssetFacts) -> tuple[str, float]:
     """(label, fraction 0..1) of the file format; unknown formats get ("unknown", 0)."""
     name = asset.original_file_name
@@ -143,73 +136,97 @@ def file_format(asset: AssetFacts) -> tuple[str, float]:
     return _FORMATS.get(ext, ("unknown", 0.0))
 
 
-def _text(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
-
-
-def _num(value: float | None, fmt: str) -> str | None:
-    if value is None or not math.isfinite(value) or value <= 0:
-        return None
-    return fmt.format(value)
+_INF = math.inf
+_NO_EXPOSURE = ("0", "0/1")
 
 
 def fact_values(asset: AssetFacts) -> dict[str, str | None]:
     """Every fact in ``FACTS`` order: a short display value, or None when missing."""
-    pos = gps_position(asset)
-    place = ", ".join(p for p in (_text(asset.city), _text(asset.state), _text(asset.country)) if p)
-    exposure = _text(asset.exposure_time)
-    n_people = len(asset.people)
+    # Hot (every asset of every group): helpers inlined. ``t and t.strip() or None`` is
+    # _text(t); ``0 < v < _INF`` is _num's test (also False for NaN).
+    a = asset
+    lat, lon = a.latitude, a.longitude
+    gps = None
+    if lat is not None and lon is not None and -90 <= lat <= 90 and -180 <= lon <= 180 and (lat or lon):
+        gps = f"{lat:.5f}, {lon:.5f}"  # gps_position: in range and not the 0,0 placeholder
+    city, state, country = a.city, a.state, a.country
+    place = ", ".join(
+        filter(None, (city and city.strip(), state and state.strip(), country and country.strip()))
+    )
+    exposure = a.exposure_time
+    exposure = exposure and exposure.strip()
+    f_number, iso, focal = a.f_number, a.iso, a.focal_length
+    w, h = a.width, a.height
+    if not (w and h and w > 0 and h > 0):
+        w, h = a.exif_width, a.exif_height
+    n_people = len(a.people)
+    zone, date, make, model, lens = a.time_zone, a.date_time_original, a.make, a.model, a.lens_model
+    live, description, rating, albums, tags = a.live_photo_video_id, a.description, a.rating, a.albums, a.tags
     return {
-        "gps": f"{pos[0]:.5f}, {pos[1]:.5f}" if pos else None,
+        "gps": gps,
         "place": place or None,
-        "time_zone": _text(asset.time_zone),
-        "capture_date": _text(asset.date_time_original),
-        "camera_make": _text(asset.make),
-        "camera_model": _text(asset.model),
-        "lens": _text(asset.lens_model),
-        "f_number": _num(asset.f_number, "f/{:g}"),
-        "exposure_time": f"{exposure} s" if exposure and exposure not in ("0", "0/1") else None,
-        "iso": _num(asset.iso, "ISO {:g}"),
-        "focal_length": _num(asset.focal_length, "{:g} mm"),
-        "pixels": _dimensions(asset),
+        "time_zone": zone and zone.strip() or None,
+        "capture_date": date and date.strip() or None,
+        "camera_make": make and make.strip() or None,
+        "camera_model": model and model.strip() or None,
+        "lens": lens and lens.strip() or None,
+        "f_number": f"f/{f_number:g}" if f_number is not None and 0 < f_number < _INF else None,
+        "exposure_time": f"{exposure} s" if exposure and exposure not in _NO_EXPOSURE else None,
+        "iso": f"ISO {iso:g}" if iso is not None and 0 < iso < _INF else None,
+        "focal_length": f"{focal:g} mm" if focal is not None and 0 < focal < _INF else None,
+        "pixels": f"{w}x{h}" if w and h and w > 0 and h > 0 else None,  # asset-level, else EXIF
         "people": (f"{n_people} person" if n_people == 1 else f"{n_people} people") if n_people else None,
-        "live_photo": _text(asset.live_photo_video_id),
-        "description": _text(asset.description),
+        "live_photo": live and live.strip() or None,
+        "description": description and description.strip() or None,
         # -1 means "rejected" and 0 "no rating"; Immich's merge ignores both.
-        "rating": f"{asset.rating} of 5" if asset.rating and asset.rating > 0 else None,
-        "favorite": "favourite" if asset.is_favorite else None,
-        "visibility": "archive" if asset.visibility == "archive" else None,
-        "albums": (f"{len(asset.albums)} album" + ("s" if len(asset.albums) > 1 else ""))
-        if asset.albums
-        else None,
-        "tags": ", ".join(asset.tags) if asset.tags else None,
+        "rating": f"{rating} of 5" if rating and rating > 0 else None,
+        "favorite": "favourite" if a.is_favorite else None,
+        "visibility": "archive" if a.visibility == "archive" else None,
+        "albums": (f"{len(albums)} album" + ("s" if len(albums) > 1 else "")) if albums else None,
+        "tags": ", ".join(tags) if tags else None,
     }
+
+
+# The policy's non-zero weights in WEIGHTED_FACTS order and its tie-breakers, for the last
+# policy seen: a plan scores thousands of assets under one policy. Policies are frozen.
+_parts_of: tuple[Policy | None, tuple[tuple[str, float], ...], tuple[float, float, float]] = (
+    None,
+    (),
+    (0, 0, 0),
+)
+
+
+def _policy_parts(policy: Policy) -> tuple[tuple[tuple[str, float], ...], tuple[float, float, float]]:
+    global _parts_of
+    cached, weighted, ties = _parts_of
+    if cached is not policy:
+        weights = policy.weights
+        weighted = tuple((name, weights[name]) for name in WEIGHTED_FACTS if weights[name])
+        t = policy.tie_breakers
+        ties = (t["pixels"], t["format"], t["file_size"])
+        _parts_of = (policy, weighted, ties)
+    return weighted, ties
 
 
 def score_facts(
     asset: AssetFacts, facts: Mapping[str, str | None], policy: Policy
 ) -> tuple[float, dict[str, float]]:
     """Score ``asset`` whose ``fact_values`` are ``facts`` (lets a caller compute them once)."""
-    breakdown: dict[str, float] = {}
-    for name in WEIGHTED_FACTS:
-        weight = policy.weights[name]
-        if weight and facts[name] is not None:
-            breakdown[name] = weight
-    ties = policy.tie_breakers
+    weighted, (tie_pixels, tie_format, tie_size) = _policy_parts(policy)
+    breakdown = {name: weight for name, weight in weighted if facts[name] is not None}
     pixels = pixel_count(asset) or 0
-    size = asset.file_size if asset.file_size and asset.file_size > 0 else 0
-    fractions = {
-        "pixels": pixels / (pixels + _HALF_PIXELS),
-        "format": file_format(asset)[1],
-        "file_size": size / (size + _HALF_BYTES),
-    }
-    for name, fraction in fractions.items():
-        points = round(ties[name] * fraction, 6)
-        if points:
-            breakdown[name] = points  # "pixels", "format", "file_size"
+    size = asset.file_size
+    size = size if size and size > 0 else 0
+    # "pixels", "format", "file_size": each a fraction of its small weight
+    points = round(tie_pixels * (pixels / (pixels + _HALF_PIXELS)), 6)
+    if points:
+        breakdown["pixels"] = points
+    points = round(tie_format * file_format(asset)[1], 6)
+    if points:
+        breakdown["format"] = points
+    points = round(tie_size * (size / (size + _HALF_BYTES)), 6)
+    if points:
+        breakdown["file_size"] = points
     return round(math.fsum(breakdown.values()), 6), breakdown
 
 
