@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import queue
 import secrets
 import signal
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ThreadPoolExecutor, wait
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -961,20 +962,27 @@ class _Run:
         its backups are unsynced, and the next run finds, re-hashes and syncs them.
         """
         assert self.store is not None  # noqa: S101 - created by run()
-        waiting = set(futures)
+        # Finished jobs arrive through a queue: waiting on every pending future again after each
+        # completion would cost the square of the batch size.
+        finished: queue.SimpleQueue[Future[_Job]] = queue.SimpleQueue()
+        for future in futures:
+            future.add_done_callback(finished.put)
         syncing: dict[Future[None], tuple[_Work, BackupRecord]] = {}
-        while waiting:
-            finished, waiting = wait(waiting, timeout=0.2, return_when=FIRST_COMPLETED)
-            self.stop.check()
-            for future in finished:
-                work, aid = futures[future]
-                try:
-                    job = future.result()
-                except _Stopped:
-                    raise KeyboardInterrupt from None
-                self._take(work, aid, job)
-                for record in job.records:
-                    syncing[self._syncer.submit(self.store.sync_files, record)] = (work, record)
+        for _ in range(len(futures)):
+            future = None
+            while future is None:
+                self.stop.check()
+                with contextlib.suppress(queue.Empty):
+                    future = finished.get(timeout=0.2)
+            work, aid = futures[future]
+            try:
+                job = future.result()
+            except _Stopped:
+                raise KeyboardInterrupt from None
+            self._take(work, aid, job)
+            for record in job.records:
+                syncing[self._syncer.submit(self.store.sync_files, record)] = (work, record)
+        self.stop.check()
         self._barrier(syncing)
 
     def _barrier(self, syncing: Mapping[Future[None], tuple[_Work, BackupRecord]]) -> None:
