@@ -288,12 +288,9 @@ def _group_text(g: GroupPlan) -> str:
                 continue
             lead += "[" + _NEWLINE[4]
             for pa in g.assets:
-                layout = _asset_layout(pa)
-                texts.append(lead + layout.opening)
-                texts += layout.between
-                layout.add_values(pa, values)
-                lead = layout.closing + _NEWLINE[4] + "}," + _NEWLINE[4]
-            pending = layout.closing + _NEWLINE[4] + "}" + _NEWLINE[3] + "]"
+                closing = _add_asset(pa, lead, values, texts)
+                lead = closing + _NEWLINE[4] + "}," + _NEWLINE[4]
+            pending = closing + _NEWLINE[4] + "}" + _NEWLINE[3] + "]"
             continue
         value = getattr(g, key)
         if isinstance(value, tuple) and value:  # a list of scalars, one per line
@@ -319,8 +316,8 @@ class _AssetLayout:
     plan made by analyze has the same facts)."""
 
     def __init__(self, breakdown: tuple[str, ...], facts: tuple[str, ...], lengths: tuple[int, ...]) -> None:
-        self._breakdown = _getter(sorted(breakdown))
-        self._facts = _getter(sorted(facts))
+        self.breakdown = _getter(sorted(breakdown))
+        self.facts = _getter(sorted(facts))
         length = dict(zip(_LISTS, lengths, strict=True))
         pieces: list[str | None] = []  # the layout; None where a value goes
         for i, key in enumerate(_ASSET_LAYOUT):
@@ -335,18 +332,6 @@ class _AssetLayout:
                 pieces += [None] + [", ", None] * max(length.get(key, 0) - 1, 0)
         texts = ["".join(run) for run in _runs(pieces)]
         self.opening, *self.between, self.closing = texts
-
-    def add_values(self, pa: PlannedAsset, values: list[Any]) -> None:
-        """Append the asset's values to ``values`` in layout order."""
-        fields = _asset_fields(pa.asset)
-        b, f, s = _CUTS
-        values += fields[:b]
-        values += self._breakdown(pa.breakdown)
-        values += fields[b:f]
-        values += self._facts(pa.facts)
-        values += fields[f:s]
-        values.append(pa.score)
-        values += fields[s:]
 
 
 def _runs(pieces: list[str | None]) -> Iterator[list[str]]:
@@ -364,15 +349,35 @@ def _runs(pieces: list[str | None]) -> Iterator[list[str]]:
 _LAYOUTS: dict[tuple[Any, ...], _AssetLayout] = {}
 
 
-def _asset_layout(pa: PlannedAsset) -> _AssetLayout:
-    a = pa.asset
-    key = (tuple(pa.breakdown), tuple(pa.facts), len(a.albums or ()), len(a.people), len(a.tags))
+def _add_asset(pa: PlannedAsset, lead: str, values: list[Any], texts: list[str]) -> str:
+    """Append the asset's values in layout order to ``values``, and the texts before and
+    between them to ``texts`` (``lead`` first); return the text after them."""
+    fields = _asset_fields(pa.asset)
+    breakdown, facts = pa.breakdown, pa.facts
+    albums, people, tags = _LISTS_AT
+    key = (
+        tuple(breakdown),
+        tuple(facts),
+        len(fields[albums] or ()),
+        len(fields[people] or ()),
+        len(fields[tags] or ()),
+    )
     layout = _LAYOUTS.get(key)
     if layout is None:
         if len(_LAYOUTS) >= 4096:  # a bound, for a long-lived process writing odd plans
             _LAYOUTS.clear()
-        layout = _LAYOUTS[key] = _AssetLayout(*key[:2], key[2:])
-    return layout
+        layout = _LAYOUTS[key] = _AssetLayout(key[0], key[1], key[2:])
+    texts.append(lead + layout.opening)
+    texts += layout.between
+    b, f, s = _CUTS
+    values += fields[:b]
+    values += layout.breakdown(breakdown)
+    values += fields[b:f]
+    values += layout.facts(facts)
+    values += fields[f:s]
+    values.append(pa.score)
+    values += fields[s:]
+    return layout.closing
 
 
 def _getter(keys: Sequence[str]) -> Callable[[Mapping[str, Any]], Sequence[Any]]:
@@ -387,11 +392,12 @@ _ITEMS = _items_encoder()
 _GROUP_ITEM = "," + _NEWLINE[4]
 _GROUP_LAYOUT = tuple(sorted(f.name for f in attrs.fields(GroupPlan)))
 
-_LISTS = ("albums", "people", "tags")  # an asset's lists, as in _asset_layout's key
+_LISTS = ("albums", "people", "tags")  # an asset's lists, in the order of _add_asset's key
 _FIELD_KEYS = tuple(sorted(f.name for f in _ASSET_FIELDS))
 _asset_fields = operator.attrgetter(*_FIELD_KEYS)
 # Where breakdown, facts and score go among the asset's fields (everything in key order).
 _CUTS = tuple(bisect.bisect(_FIELD_KEYS, key) for key in ("breakdown", "facts", "score"))
+_LISTS_AT = tuple(_FIELD_KEYS.index(name) for name in _LISTS)
 _ASSET_LAYOUT = tuple(sorted([*_FIELD_KEYS, "breakdown", "facts", "score"]))
 _KEYS = {key: _encode_str(key) + ": " for key in (*_GROUP_LAYOUT, *_ASSET_LAYOUT)}
 
