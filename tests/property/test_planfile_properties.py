@@ -199,7 +199,7 @@ def test_plan_bytes_follow_the_documented_layout(plan: Plan) -> None:
     assert data == _reference_bytes(json.loads(data))
     assert json.loads(data) == json.loads(_reference_bytes(json.loads(data)))
     if plan.schema_version >= 2:  # one line each, and nothing else on one line
-        for line in data.decode("utf-8", "surrogatepass").splitlines():
+        for line in data.decode().split("\n"):  # not splitlines(): U+2028 is text in JSON
             if line.rstrip(",").endswith(("}", "]")) and not line.strip().startswith(("}", "]")):
                 key = line.strip().split('": ', 1)[0].strip('"')
                 assert key in ONE_LINE or line.rstrip(",").endswith(("[]", "{}")), line
