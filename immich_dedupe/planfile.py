@@ -1,11 +1,13 @@
 """The plan as a file: deterministic JSON bytes, loading with validation, fingerprints, digests.
 
 A plan is meant to be read, audited, edited and diffed by a person, so ``dumps_plan`` writes
-the same bytes for the same analysis: keys sorted, 2-space indent, UTF-8, a trailing
-newline, groups sorted by ``duplicate_id``, each group's assets in a canonical order (oldest
+the same bytes for the same analysis: keys sorted, 2-space indent (each asset's ``breakdown``,
+``facts``, ``tags``, ``people`` and ``albums`` on one line each), UTF-8, a trailing newline,
+groups sorted by ``duplicate_id``, each group's assets in a canonical order (oldest
 ``local_date_time`` first, then id) and ``keep``/``delete``/``immich_keep`` in that same
 order. The only field that differs between two runs on an unchanged server is
-``generated_at``.
+``generated_at``. ``write_plan`` streams the text to disk group by group
+(``iter_plan_bytes``), so memory does not grow with the size of the file.
 
 ``load_plan`` trusts nothing: size limit, JSON syntax (line and column), schema version,
 JSON Schema (``plan.schema.json``, shipped in the package), then the semantic checks of
