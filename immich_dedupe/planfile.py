@@ -295,7 +295,7 @@ def _group_text(g: GroupPlan) -> str:
             pending = closing + _NEWLINE[4] + "}" + _NEWLINE[3] + "]"
             continue
         value = getattr(g, key)
-        if isinstance(value, tuple) and value:  # a list of scalars, one per line
+        if isinstance(value, tuple | list) and value:  # a list of scalars, one per line
             texts.append(lead + "[" + _NEWLINE[4])
             texts += [_GROUP_ITEM] * (len(value) - 1)
             values += value

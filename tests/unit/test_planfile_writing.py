@@ -12,6 +12,7 @@ from pathlib import Path
 import attrs
 import pytest
 
+from immich_dedupe import planfile
 from immich_dedupe.analyze import analyze_file
 from immich_dedupe.plan import Plan
 from immich_dedupe.planfile import (
@@ -134,3 +135,12 @@ def test_the_example_in_the_format_doc_is_what_analyze_writes() -> None:
     last = next(i for i in range(start, len(lines)) if lines[i] in ("    }", "    },"))
     expected = "\n".join(line[4:] for line in lines[first:last]) + "\n}\n"
     assert group_text == expected
+
+
+def test_without_the_c_encoder_the_bytes_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Python builds without _json (PyPy, say) fall back to json.JSONEncoder.
+    plan = _with_asset(sample_plan(), {"tags": ("a", "b\n%")}, facts={"%s": None, "gps": "1, 2"})
+    expected = dumps_plan(plan)
+    monkeypatch.setattr(planfile, "c_make_encoder", None)
+    monkeypatch.setattr(planfile, "_ITEMS", planfile._items_encoder())
+    assert dumps_plan(plan) == expected
