@@ -371,3 +371,94 @@ def test_fast_and_checked_readings_agree_on_every_field(key: str) -> None:
         assert _read(asset_from_dict, d) == _read(_checked_asset, d), (key, value)
         fast_taken += _fast_asset(d, None) is not None
     assert fast_taken > 0  # the fast reading is exercised, not only the fallback
+
+
+# -- streaming: the C decoder reads one group at a time from a growing text window ----------
+
+TRICKY_GROUPS: list[Any] = [
+    {"duplicateId": "g1", "assets": [asset_v3(A1), asset_v3(A2)], "suggestedKeepAssetIds": [A1]},
+    {
+        "duplicateId": 'g2 \u00e9\u4e2d\U0001f600 "quoted" \\ back',  # multi-byte UTF-8, escapes
+        "assets": [],
+        "x": [True, False, None, -0.5e-3, 12345678901234567890, 1e300, -1, 0, "\u2028", "\\u0041"],
+        "deep": [[[[{"a": [{}]}]]]],
+    },
+    {"duplicateId": "g3", "assets": [asset_v3(A1, originalFileName="IMG_\U0001f600.jpg")]},
+]
+
+
+def _bodies() -> list[bytes]:
+    """The tricky groups, written compactly, with spaces, and with every non-ASCII char escaped."""
+    return [
+        json.dumps(TRICKY_GROUPS, ensure_ascii=False, separators=(",", ":")).encode(),
+        b" \r\n" + json.dumps(TRICKY_GROUPS, ensure_ascii=False, indent=3).encode() + b"\n\t ",
+        json.dumps(TRICKY_GROUPS, ensure_ascii=True).encode(),
+    ]
+
+
+def _groups_at_every_split(data: bytes) -> list[Any]:
+    """What ``iter_groups`` yields for splits of ``data`` into two chunks, and into single bytes
+    (every byte boundary is then a chunk boundary)."""
+    outcomes = []
+    for cut in [*range(0, len(data), 5), len(data)]:
+        outcomes.append(list(iter_groups([data[:cut], data[cut:]])))
+    outcomes.append(list(iter_groups(data[i : i + 1] for i in range(len(data)))))
+    return outcomes
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_any_chunking_gives_the_same_groups(index: int) -> None:
+    data = _bodies()[index]
+    expected = [group_from_dict(g) for g in json.loads(data)]
+    assert expected[1].duplicate_id.startswith("g2 \u00e9\u4e2d\U0001f600")
+    for groups in _groups_at_every_split(data):
+        assert groups == expected
+
+
+def test_a_group_larger_than_the_read_size_streams(tmp_path: Path) -> None:
+    big = {"duplicateId": "g1", "assets": [asset_v3(f"a{i}") for i in range(400)]}  # ~1 MB
+    path = tmp_path / "big.json"
+    path.write_bytes(json.dumps([big, {"duplicateId": "g2", "assets": []}]).encode())
+    with path.open("rb") as f:
+        groups = list(iter_groups(f))
+    assert [len(g.assets) for g in groups] == [400, 0]
+
+
+@pytest.mark.parametrize(
+    ("data", "groups_before", "expected"),
+    [
+        (b'[{"duplicateId": "g1", "assets": []}, {"duplicateId": "g2", "assets": [}]', 1, "Expecting value"),
+        (b'[{"duplicateId": "g1", "assets": []} {"duplicateId": "g2"}]', 1, "expecting ',' or ']'"),
+        (b'[{"duplicateId": "g1", "assets": []},]', 1, "Expecting value"),
+        (b'[{"duplicateId": "g1", "assets": []}]]', 1, "trailing garbage"),
+        (b'[{"duplicateId": "g1", "assets": [], "x": NaN}]', 0, "NaN is not a JSON value"),
+        (b'[{"duplicateId": "g1", "assets": [], "x": "\xff"}]', 0, "can't decode byte 0xff"),
+        (b'[{"duplicateId": "g1", "assets": [], "x": "a\x01"}]', 0, "Invalid control character"),
+        (b"[" + b"[" * 100_000 + b"]" * 100_000 + b"]", 0, "recursion"),
+        (b'[{"duplicateId": "g1", "assets": []}', 1, "the array is not closed"),
+        (b'[{"duplicateId": "g1", "assets": []}, {"duplicateId": "g2", "as', 1, "Unterminated string"),
+    ],
+)
+def test_malformed_json_names_the_problem_and_the_groups_read(
+    data: bytes, groups_before: int, expected: str
+) -> None:
+    for chunks in ([data], [data[i : i + 7] for i in range(0, len(data), 7)]):
+        seen = []
+        with pytest.raises(ProtocolError) as exc:
+            for group in iter_groups(chunks):
+                seen.append(group)
+        message = str(exc.value)
+        assert message.startswith(
+            f"the duplicates listing is not valid JSON (after {groups_before} groups): "
+        )
+        assert expected in message and "\n" not in message
+        assert len(seen) == groups_before
+
+
+def test_an_unpaired_surrogate_becomes_a_question_mark() -> None:
+    """Valid JSON, but not text (it cannot be written back as UTF-8): replaced, as ijson did."""
+    name = b'"x\\ud800y\\ud83d\\ude00.jpg"'  # a lone high surrogate, then a pair
+    data = b'[{"duplicateId": "g1", "assets": [{"id": "a1", "originalFileName": ' + name + b"}]}]"
+    for chunks in ([data], [data[:60], data[60:]], [data[i : i + 1] for i in range(len(data))]):
+        (group,) = iter_groups(chunks)
+        assert group.assets[0].original_file_name == "x?y\U0001f600.jpg"
