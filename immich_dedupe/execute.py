@@ -93,6 +93,8 @@ DOWNLOAD_TASK = "Backing up originals"
 _MIB = 1024 * 1024
 _MAX_BATCH_BODY = 4 * _MIB  # resolve/delete bodies; Immich refuses anything over 10 MB
 _PROGRESS_STEP = _MIB  # bytes of a download between two progress updates
+_READ_THREADS = 2  # GET /assets/{id} issued ahead of the downloads, at most this many at once
+_HTTP_CONNECTIONS = 16  # connection.py's pool: reads ahead only while it has room beside downloads
 
 
 @attrs.frozen(kw_only=True)
@@ -481,7 +483,7 @@ class _Reads:
         self._conn = conn
         self._stop = stop
         self._ahead = ahead
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="immich-dedupe-read")
+        self._pool = ThreadPoolExecutor(max_workers=_READ_THREADS, thread_name_prefix="immich-dedupe-read")
         self._lock = threading.Lock()
         self._ids: list[str] = []  # asset id of each job, in queue order
         self._issued: dict[int, Future[tuple[AssetFacts, dict[str, Any]] | None]] = {}
@@ -505,9 +507,13 @@ class _Reads:
             return self._read(self._ids[index])
         return self.wait(future)
 
-    def soon(self, asset_id: str) -> Future[tuple[AssetFacts, dict[str, Any]] | None]:
-        """Issue a read now (a motion part, read while its still downloads)."""
-        return self._pool.submit(self._read, asset_id)
+    def soon(self, asset_id: str) -> Callable[[], tuple[AssetFacts, dict[str, Any]] | None]:
+        """Issue a read now, if reading ahead (a motion part, read while its still downloads);
+        the answer comes from calling what is returned."""
+        if not self._ahead:
+            return lambda: self._read(asset_id)
+        future = self._pool.submit(self._read, asset_id)
+        return lambda: self.wait(future)
 
     def wait(
         self, future: Future[tuple[AssetFacts, dict[str, Any]] | None]
@@ -910,7 +916,10 @@ class _Run:
         self._syncer = ThreadPoolExecutor(
             max_workers=max(4, self.opt.concurrency), thread_name_prefix="immich-dedupe-sync"
         )
-        self._reads = _Reads(self.conn, self.stop.event, ahead=self.opt.concurrency)
+        # With the connection pool full of downloads, a read ahead would wait for a connection
+        # (and could time out): then each job reads inline, as it did before reading ahead.
+        room = self.opt.concurrency + _READ_THREADS <= _HTTP_CONNECTIONS
+        self._reads = _Reads(self.conn, self.stop.event, ahead=self.opt.concurrency if room else 0)
         self.progress.start(DOWNLOAD_TASK, total=total or None, unit="bytes")
         try:
             ahead = self._submit(pool, batches[0])
@@ -1063,7 +1072,7 @@ class _Run:
             motion = self._reads.soon(motion_id) if motion_id else None
             job.records.append(self._backup(facts, raw, job))
             if motion is not None:
-                got = self._reads.wait(motion)
+                got = motion()
                 if got is None:
                     job.status = "failed"
                     job.reason = (

@@ -162,3 +162,28 @@ def test_each_asset_is_confirmed_by_a_read_at_most_a_few_downloads_before_its_ow
             # Issued when the job ``CONCURRENCY`` places ahead of it started: only the downloads
             # already under way then (and one more per slot, for scheduling) come in between.
             assert len(between) <= 2 * CONCURRENCY, f"{aid} was confirmed {len(between)} downloads early"
+
+
+def test_with_every_connection_downloading_each_job_reads_its_assets_itself(
+    env: FakeImmich, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--concurrency 16 fills connection.py's pool of 16: no read ahead (it would wait for a
+    connection); each job reads its asset, and its motion part, inline."""
+    for _ in range(6):
+        env.make_group([{"size": 4000, "live_photo": True}, {"size": 2000, "live_photo": True}])
+    plan_path = tmp_path / "plan.json"
+    plan = make_plan(env, plan_path)
+    env.requests.clear()
+
+    code, _, err = run_cli(capsys, *execute_argv(plan_path, tmp_path / "backup", "--concurrency", "16"))
+
+    assert code == 0, err
+    assert_plan_completed(env, plan, tmp_path / "backup")
+    requests = sorted(env.requests.records, key=lambda r: r.started)
+    for g in resolve_groups(plan):
+        for aid in g.delete:
+            motion = env.state.asset(aid).live_photo_video_id
+            assert motion
+            still = next(r.started for r in requests if r.path == f"/api/assets/{aid}/original")
+            read = next(r.started for r in requests if r.path == f"/api/assets/{motion}")
+            assert read > still  # read by the job once its still is downloaded, not ahead
