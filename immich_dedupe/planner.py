@@ -188,7 +188,7 @@ def plan_group(group: Group, policy: Policy) -> GroupPlan:
     scored = [_Scored.of(a, policy) for a in unique]
     immich = immich_keep(group)
     fingerprint = group_fingerprint(unique)
-    planned = tuple(s.planned for s in scored)
+    planned = tuple([s.planned for s in scored])
 
     if skip is not None:
         return GroupPlan(
@@ -607,10 +607,10 @@ def _reasons(
 def _why_better(keeper: _Scored, other: _Scored, policy: Policy, names: dict[str, str]) -> str:
     """Why ``keeper`` outscored ``other``: the weighted facts it has, else the tie-breaker."""
     on = names[other.asset.id]
-    weights = policy.weights
     k_facts, o_facts = keeper.facts, other.facts
-    more = [f for f in FACTS if k_facts[f] is not None and o_facts[f] is None and weights.get(f, 0) > 0]
-    fewer = [f for f in FACTS if o_facts[f] is not None and k_facts[f] is None and weights.get(f, 0) > 0]
+    weighted = [f for f in FACTS if policy.weights.get(f, 0) > 0]
+    more = [f for f in weighted if k_facts[f] is not None and o_facts[f] is None]
+    fewer = [f for f in weighted if o_facts[f] is not None and k_facts[f] is None]
     if more:
         more.sort(key=lambda f: -policy.weights[f])  # stable: FACTS order among equal weights
         shown = [LABELS[f] for f in more[:4]]
