@@ -312,25 +312,25 @@ def _group_text(g: GroupPlan) -> str:
 
 
 class _AssetLayout:
-    """How assets are written whose ``breakdown`` and ``facts`` have these keys and whose
-    lists (``_LISTS``) have these lengths: the order of their values, and the text before,
-    between and after them. Made once per combination: a plan has few (every asset of a
-    plan made by analyze has the same facts)."""
+    """How assets are written whose ``facts`` have these keys and whose ``breakdown`` and
+    lists (``_SIZED``) have these lengths: the order of their values, and the text before,
+    between and after them. Made once per combination; a plan has few: every asset of a plan
+    made by analyze has the same facts, whose values go to the encoder one by one (their
+    keys are written here, once). A breakdown's keys vary more: it goes to the encoder whole,
+    like a list, and only its length matters here."""
 
-    def __init__(self, breakdown: tuple[str, ...], facts: tuple[str, ...], lengths: tuple[int, ...]) -> None:
-        self.breakdown = _getter(sorted(breakdown))
+    def __init__(self, facts: tuple[str, ...], lengths: tuple[int, ...]) -> None:
         self.facts = _getter(sorted(facts))
-        length = dict(zip(_LISTS, lengths, strict=True))
+        length = dict(zip(_SIZED, lengths, strict=True))
         pieces: list[str | None] = []  # the layout; None where a value goes
         for i, key in enumerate(_ASSET_LAYOUT):
             pieces.append(("{" if i == 0 else ",") + _NEWLINE[5] + _KEYS[key])
-            if key in ("breakdown", "facts"):
-                names = sorted(breakdown if key == "breakdown" else facts)
+            if key == "facts":
                 pieces.append("{")
-                for j, name in enumerate(names):
+                for j, name in enumerate(sorted(facts)):
                     pieces += [", " if j else "", _encode_str(name) + ": ", None]
                 pieces.append("}")
-            else:  # a list's items are separate values to the encoder
+            else:  # the encoder writes "\n" between the items of a list or a breakdown
                 pieces += [None] + [", ", None] * max(length.get(key, 0) - 1, 0)
         texts = ["".join(run) for run in _runs(pieces)]
         self.opening, *self.between, self.closing = texts
@@ -358,9 +358,9 @@ def _add_asset(pa: PlannedAsset, lead: str, values: list[Any], texts: list[str])
     breakdown, facts = pa.breakdown, pa.facts
     albums, people, tags = _LISTS_AT
     key = (
-        tuple(breakdown),
         tuple(facts),
         len(fields[albums] or ()),
+        len(breakdown),
         len(fields[people] or ()),
         len(fields[tags] or ()),
     )
@@ -368,12 +368,12 @@ def _add_asset(pa: PlannedAsset, lead: str, values: list[Any], texts: list[str])
     if layout is None:
         if len(_LAYOUTS) >= 4096:  # a bound, for a long-lived process writing odd plans
             _LAYOUTS.clear()
-        layout = _LAYOUTS[key] = _AssetLayout(key[0], key[1], key[2:])
+        layout = _LAYOUTS[key] = _AssetLayout(key[0], key[1:])
     texts.append(lead + layout.opening)
     texts += layout.between
     b, f, s = _CUTS
     values += fields[:b]
-    values += layout.breakdown(breakdown)
+    values.append(breakdown)
     values += fields[b:f]
     values += layout.facts(facts)
     values += fields[f:s]
@@ -394,12 +394,12 @@ _ITEMS = _items_encoder()
 _GROUP_ITEM = "," + _NEWLINE[4]
 _GROUP_LAYOUT = tuple(sorted(f.name for f in attrs.fields(GroupPlan)))
 
-_LISTS = ("albums", "people", "tags")  # an asset's lists, in the order of _add_asset's key
+_SIZED = ("albums", "breakdown", "people", "tags")  # in the order of _add_asset's key
 _FIELD_KEYS = tuple(sorted(f.name for f in _ASSET_FIELDS))
 _asset_fields = operator.attrgetter(*_FIELD_KEYS)
 # Where breakdown, facts and score go among the asset's fields (everything in key order).
 _CUTS = tuple(bisect.bisect(_FIELD_KEYS, key) for key in ("breakdown", "facts", "score"))
-_LISTS_AT = tuple(_FIELD_KEYS.index(name) for name in _LISTS)
+_LISTS_AT = tuple(_FIELD_KEYS.index(name) for name in ("albums", "people", "tags"))
 _ASSET_LAYOUT = tuple(sorted([*_FIELD_KEYS, "breakdown", "facts", "score"]))
 _KEYS = {key: _encode_str(key) + ": " for key in (*_GROUP_LAYOUT, *_ASSET_LAYOUT)}
 
