@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+import attrs
+
 from immich_dedupe.facts import AssetFacts
 from immich_dedupe.policy import WEIGHTED_FACTS, Policy
 
@@ -187,44 +189,64 @@ def fact_values(asset: AssetFacts) -> dict[str, str | None]:
     }
 
 
-# The policy's non-zero weights in WEIGHTED_FACTS order and its tie-breakers, for the last
-# policy seen: a plan scores thousands of assets under one policy. Policies are frozen.
-_parts_of: tuple[Policy | None, tuple[tuple[str, float], ...], tuple[float, float, float]] = (
-    None,
-    (),
-    (0, 0, 0),
-)
+@attrs.frozen
+class _PolicyParts:
+    """What scoring needs of a policy, looked up once: the non-zero weights in WEIGHTED_FACTS
+    order, the tie-breakers, and tie-breaker points already computed (``round`` is not cheap):
+    per format fraction, and per pixel count seen (sizes repeat: 4032x3024 is common)."""
+
+    weighted: tuple[tuple[str, float], ...]
+    tie_pixels: float
+    tie_size: float
+    format_points: dict[float, float]
+    pixel_points: dict[int, float]
 
 
-def _policy_parts(policy: Policy) -> tuple[tuple[tuple[str, float], ...], tuple[float, float, float]]:
+_MAX_PIXEL_POINTS = 4096  # distinct pixel counts remembered per policy
+# For the last policy seen: a plan scores thousands of assets under one policy (frozen).
+_parts_of: tuple[Policy | None, _PolicyParts | None] = (None, None)
+
+
+def _policy_parts(policy: Policy) -> _PolicyParts:
     global _parts_of
-    cached, weighted, ties = _parts_of
-    if cached is not policy:
+    cached, parts = _parts_of
+    if cached is not policy or parts is None:
         weights = policy.weights
-        weighted = tuple((name, weights[name]) for name in WEIGHTED_FACTS if weights[name])
-        t = policy.tie_breakers
-        ties = (t["pixels"], t["format"], t["file_size"])
-        _parts_of = (policy, weighted, ties)
-    return weighted, ties
+        ties = policy.tie_breakers
+        fractions = {fraction for _, fraction in _FORMATS.values()} | {0.0}
+        parts = _PolicyParts(
+            weighted=tuple((name, weights[name]) for name in WEIGHTED_FACTS if weights[name]),
+            tie_pixels=ties["pixels"],
+            tie_size=ties["file_size"],
+            format_points={f: round(ties["format"] * f, 6) for f in fractions},
+            pixel_points={},
+        )
+        _parts_of = (policy, parts)
+    return parts
 
 
 def score_facts(
     asset: AssetFacts, facts: Mapping[str, str | None], policy: Policy
 ) -> tuple[float, dict[str, float]]:
     """Score ``asset`` whose ``fact_values`` are ``facts`` (lets a caller compute them once)."""
-    weighted, (tie_pixels, tie_format, tie_size) = _policy_parts(policy)
-    breakdown = {name: weight for name, weight in weighted if facts[name] is not None}
-    pixels = pixel_count(asset) or 0
-    size = asset.file_size
-    size = size if size and size > 0 else 0
+    parts = _policy_parts(policy)
+    breakdown = {name: weight for name, weight in parts.weighted if facts[name] is not None}
     # "pixels", "format", "file_size": each a fraction of its small weight
-    points = round(tie_pixels * (pixels / (pixels + _HALF_PIXELS)), 6)
+    pixels = pixel_count(asset) or 0
+    memo = parts.pixel_points
+    points = memo.get(pixels)
+    if points is None:
+        points = round(parts.tie_pixels * (pixels / (pixels + _HALF_PIXELS)), 6)
+        if len(memo) < _MAX_PIXEL_POINTS:
+            memo[pixels] = points
     if points:
         breakdown["pixels"] = points
-    points = round(tie_format * file_format(asset)[1], 6)
+    points = parts.format_points[file_format(asset)[1]]
     if points:
         breakdown["format"] = points
-    points = round(tie_size * (size / (size + _HALF_BYTES)), 6)
+    size = asset.file_size
+    size = size if size and size > 0 else 0
+    points = round(parts.tie_size * (size / (size + _HALF_BYTES)), 6)
     if points:
         breakdown["file_size"] = points
     return round(math.fsum(breakdown.values()), 6), breakdown
