@@ -116,12 +116,6 @@ def _machine(
         except metadata.PackageNotFoundError:
             return "not installed"
 
-    try:
-        import ijson
-
-        ijson_backend = getattr(ijson, "backend", "?")
-    except ImportError:
-        ijson_backend = "not installed"
     return [
         ("CPU", f"{os.cpu_count()} × {cpu}"),
         ("memory", mem),
@@ -135,7 +129,7 @@ def _machine(
         (
             "packages",
             f"immich-dedupe {version('immich-dedupe')} (git {commit or '?'}), httpx {version('httpx')}, "
-            f"ijson {version('ijson')} (backend {ijson_backend}), attrs {version('attrs')}",
+            f"attrs {version('attrs')}",
         ),
     ]
 

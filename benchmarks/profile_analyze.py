@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     if profiler is not None:
         profiler.enable()
     _timed("floor: json.loads of the body (result dropped)", lambda: len(json.loads(body)), rows)
-    groups = _timed("listing.iter_groups (ijson → Group)", lambda: list(iter_groups(io.BytesIO(body))), rows)
+    groups = _timed("listing.iter_groups (stream → Group)", lambda: list(iter_groups(io.BytesIO(body))), rows)
     policy = load_policy(None)
     server = PlanServer(url="http://127.0.0.1", version="3.1.0")
     plan = _timed(

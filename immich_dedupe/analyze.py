@@ -18,7 +18,7 @@ import attrs
 
 from immich_dedupe import planner
 from immich_dedupe.errors import AuthError, ProtocolError, UsageError
-from immich_dedupe.facts import Group
+from immich_dedupe.facts import Group, replace_asset
 from immich_dedupe.listing import iter_groups
 from immich_dedupe.plan import Plan, PlanServer
 from immich_dedupe.policy import Policy
@@ -179,7 +179,7 @@ def _with_albums(conn: ImmichConnection, groups: list[Group], progress: Progress
         conn.warnings.append(f"album memberships were not looked up ({err}); they count as unknown")
         return groups
     return [
-        attrs.evolve(g, assets=tuple(attrs.evolve(a, albums=memberships.get(a.id, ())) for a in g.assets))
+        attrs.evolve(g, assets=tuple(replace_asset(a, albums=memberships.get(a.id, ())) for a in g.assets))
         for g in groups
     ]
 

@@ -20,6 +20,7 @@ __all__ = [
     "Version",
     "asset_facts_draft",
     "freeze_asset_facts",
+    "replace_asset",
 ]
 
 
@@ -108,6 +109,22 @@ def freeze_asset_facts(draft: Any) -> AssetFacts:
     ``AssetFacts(...)`` with the same values)."""
     _set_attr(draft, "__class__", AssetFacts)
     return draft
+
+
+_ASSET_FIELDS = AssetFacts.__slots__
+
+
+def replace_asset(asset: AssetFacts, **changes: Any) -> AssetFacts:
+    """``attrs.evolve`` for hot paths (analyze gives every asset its albums): a copy through a
+    draft, about twice as cheap. ``changes`` must name fields; a typo raises AttributeError."""
+    draft = asset_facts_draft()
+    for name in _ASSET_FIELDS:
+        setattr(draft, name, getattr(asset, name))
+    for name, value in changes.items():
+        if name not in _ASSET_FIELDS:
+            raise AttributeError(f"AssetFacts has no field {name!r}")
+        setattr(draft, name, value)
+    return freeze_asset_facts(draft)
 
 
 @attrs.frozen(kw_only=True)

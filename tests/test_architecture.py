@@ -79,7 +79,7 @@ def test_help_starts_without_heavy_imports() -> None:
         "    runpy.run_module('immich_dedupe', run_name='__main__')\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = sorted(m for m in ('httpx', 'rich', 'immich_client', 'ijson', 'jsonschema') "
+        "heavy = sorted(m for m in ('httpx', 'rich', 'immich_client', 'jsonschema') "
         "if m in sys.modules)\n"
         "print('HEAVY=' + ','.join(heavy))\n"
     )
