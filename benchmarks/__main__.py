@@ -71,6 +71,11 @@ METHOD = """\
   pieces and fsynced, at the same concurrency, one directory fsync at the end — the least a
   durable backup costs on this disk (timed inside the process, files removed afterwards). The
   slower of the two floors is the limit for a command that must both download and store.
+  **Work floor** = `python benchmarks/raw_backup.py`: the baseline plus what a verified backup
+  cannot skip — each body SHA-1 hashed and written to its own new file, fsynced, one directory
+  fsync at the end (same client, same concurrency; no metadata request, sidecar, journal or
+  deletion). Throughput = its bytes ÷ its wall time. The issue's target is set against the
+  baseline; the work floor shows how much of the gap is the work itself on this machine.
 - **Write requests per deleted asset** = POST/PUT/PATCH/DELETE requests the double answered
   during execute ÷ assets it moved to the trash or purged.
 - **start-up** = `python -m immich_dedupe --help` vs `python -c pass`, alternated, from a

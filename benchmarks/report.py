@@ -234,6 +234,30 @@ def execute_rows(r: ExecuteResult) -> list[Row]:
                 met=None,
             ),
         ]
+    if r.work:
+        work_tp = [b / s.wall_s / MIB for b, s in zip(r.work_bytes, r.work, strict=True)]
+        work_cpu = [s.cpu_s / (b / GIB) for b, s in zip(r.work_bytes, r.work, strict=True) if b]
+        rows += [
+            Row(
+                metric=(
+                    f"{label}: work floor (download + SHA-1 + write + fsync the same files, "
+                    f"concurrency {r.concurrency}, nothing else)"
+                ),
+                value=_range(work_tp, ".0f", " MiB/s"),
+                floor=f"{_range(work_cpu, '.2f', ' s')} CPU per GiB" if work_cpu else "—",
+                ratio="—",
+                target="—",
+                met=None,
+            ),
+            Row(
+                metric=f"{label}: download throughput vs the work floor",
+                value=_range(ours_tp, ".0f", " MiB/s"),
+                floor=_range(work_tp, ".0f", " MiB/s"),
+                ratio=_range(_ratios(ours_tp, work_tp), ".2f", "×"),
+                target="—",
+                met=None,
+            ),
+        ]
     rows += [
         Row(
             metric=f"{label}: client CPU per GiB downloaded",

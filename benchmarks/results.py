@@ -52,6 +52,7 @@ def _execute(d: dict[str, Any]) -> ExecuteResult:
     fields = {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}  # older files lack disk_*
     fields["ours"] = _samples(d["ours"])
     fields["baseline"] = _samples(d["baseline"])
+    fields["work"] = _samples(d.get("work", ()))  # older files lack the work floor
     return ExecuteResult(**fields)
 
 

@@ -128,6 +128,8 @@ class ExecuteResult:
     exit_codes: tuple[int, ...]
     disk_seconds: tuple[float, ...] = ()  # raw_disk.py: durable writes of the same files
     disk_bytes: tuple[int, ...] = ()
+    work: tuple[Sample, ...] = ()  # raw_backup.py: download + SHA-1 + write + fsync, nothing else
+    work_bytes: tuple[int, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -297,6 +299,8 @@ def measure_execute(
             "codes",
             "disk_seconds",
             "disk_bytes",
+            "work",
+            "work_bytes",
         )
     }
     for i in range(repeat):
@@ -314,7 +318,15 @@ def measure_execute(
                     cwd=ROOT,
                     timeout=_RUN_TIMEOUT,
                 )
-                ids = planned_downloads(json.loads(plan.read_bytes()))
+                plan_doc = json.loads(plan.read_bytes())
+                ids = planned_downloads(plan_doc)
+                checksums = {
+                    r["id"]: r["checksum"]
+                    for r in _walk(plan_doc.get("groups", ()))
+                    if isinstance(r.get("id"), str)
+                    and isinstance(r.get("checksum"), str)
+                    and not r.get("library_id")  # an external library's checksum hashes the path
+                }
                 ids_file = work.path / "ids.txt"
                 ids_file.write_text("\n".join(ids) + "\n")
                 double.clear()
@@ -341,6 +353,25 @@ def measure_execute(
                     timeout=_RUN_TIMEOUT,
                 )
                 written = _json_line(disk.stdout)
+                checks_file = work.path / "checks.txt"
+                checks_file.write_text("".join(f"{i} {checksums.get(i, '-')}\n" for i in ids))
+                work_floor = run_measured(
+                    [
+                        PY,
+                        str(BENCH_DIR / "raw_backup.py"),
+                        str(checks_file),
+                        str(concurrency),
+                        str(work.path / "w"),
+                    ],
+                    env=env,
+                    cwd=ROOT,
+                    timeout=_RUN_TIMEOUT,
+                )
+                stored = _json_line(work_floor.stdout)
+                known = sum(1 for i in ids if i in checksums)
+                if stored["verified"] < known:  # a floor that stores wrong bytes measures nothing
+                    raise CommandFailed(f"the work floor verified {stored['verified']} of {known} SHA-1s")
+                double.clear()
                 backup = work.path / "backup"
                 ours = run_measured(
                     [
@@ -388,11 +419,14 @@ def measure_execute(
         runs["codes"].append(ours.returncode)
         runs["disk_seconds"].append(float(written["seconds"]))
         runs["disk_bytes"].append(int(written["bytes"]))
+        runs["work"].append(work_floor)
+        runs["work_bytes"].append(int(stored["bytes"]))
         log(
             f"execute run {i + 1}/{repeat}: ours {ours.wall_s:.1f} s for "
             f"{stats['download_bytes'] / 1e6:,.0f} MB "
             f"({len(downloaded)} files), baseline {baseline.wall_s:.1f} s for "
             f"{fetched['download_bytes'] / 1e6:,.0f} MB; disk floor {written['seconds']:.1f} s; "
+            f"work floor {work_floor.wall_s:.1f} s ({stored['verified']} of {len(ids)} SHA-1 checked); "
             f"{stats['writes']} writes, {deleted} deleted"
         )
     return ExecuteResult(
@@ -412,6 +446,8 @@ def measure_execute(
         exit_codes=tuple(runs["codes"]),
         disk_seconds=tuple(runs["disk_seconds"]),
         disk_bytes=tuple(runs["disk_bytes"]),
+        work=tuple(runs["work"]),
+        work_bytes=tuple(runs["work_bytes"]),
     )
 
 

@@ -88,6 +88,8 @@ def test_harness_runs_end_to_end_at_toy_scale(tmp_path: Path) -> None:
         "| metric | value | floor / baseline | ratio | target | met? |",
         "start-up: `python -m immich_dedupe --help`",
         "analyze, 20 groups",
+        "work floor (download + SHA-1 + write + fsync",
+        "download throughput vs the work floor",
         "analyze --no-albums growth 10 → 20 groups",
         "download throughput",
         "write requests per deleted asset",
