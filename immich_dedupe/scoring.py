@@ -229,10 +229,16 @@ def score_facts(
     asset: AssetFacts, facts: Mapping[str, str | None], policy: Policy
 ) -> tuple[float, dict[str, float]]:
     """Score ``asset`` whose ``fact_values`` are ``facts`` (lets a caller compute them once)."""
-    parts = _policy_parts(policy)
+    # Hot: pixel_count and file_format are inlined (same rules, same results).
+    cached, parts = _parts_of
+    if cached is not policy or parts is None:
+        parts = _policy_parts(policy)
     breakdown = {name: weight for name, weight in parts.weighted if facts[name] is not None}
     # "pixels", "format", "file_size": each a fraction of its small weight
-    pixels = pixel_count(asset) or 0
+    w, h = asset.width, asset.height
+    if not (w and h and w > 0 and h > 0):
+        w, h = asset.exif_width, asset.exif_height
+    pixels = w * h if w and h and w > 0 and h > 0 else 0
     memo = parts.pixel_points
     points = memo.get(pixels)
     if points is None:
@@ -241,14 +247,19 @@ def score_facts(
             memo[pixels] = points
     if points:
         breakdown["pixels"] = points
-    points = parts.format_points[file_format(asset)[1]]
+    name = asset.original_file_name
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    fmt = _FORMATS.get(ext)
+    if fmt is None and asset.original_mime_type:
+        fmt = _FORMATS.get(_MIME_EXT.get(asset.original_mime_type.lower(), ext))
+    points = parts.format_points[fmt[1] if fmt is not None else 0.0]
     if points:
         breakdown["format"] = points
     size = asset.file_size
-    size = size if size and size > 0 else 0
-    points = round(parts.tie_size * (size / (size + _HALF_BYTES)), 6)
-    if points:
-        breakdown["file_size"] = points
+    if size and size > 0:
+        points = round(parts.tie_size * (size / (size + _HALF_BYTES)), 6)
+        if points:
+            breakdown["file_size"] = points
     return round(math.fsum(breakdown.values()), 6), breakdown
 
 
