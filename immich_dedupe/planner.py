@@ -69,6 +69,9 @@ _FACT_RANK = {f: i for i, f in enumerate(FACTS)}
 _CARRIED_IN_ORDER = tuple(f for f in FACTS if f in CARRIED_FACTS)
 # Facts _missing_on_keeper compares by value; for the others a loss is "the keeper has none".
 _COMPARED = frozenset({"pixels", "people", "albums", "tags", "description", "rating"})
+# What _losses walks, in FACTS order: (fact, compared by value?), with and without carried facts.
+_LOSS_FACTS = tuple((f, f in _COMPARED) for f in FACTS)
+_UNCARRIED_LOSS_FACTS = tuple((f, c) for f, c in _LOSS_FACTS if f not in CARRIED_FACTS)
 _TYPE_WORDS = {"IMAGE": "photos", "VIDEO": "videos", "AUDIO": "audio files", "OTHER": "other files"}
 
 
@@ -181,11 +184,18 @@ def plan_group(group: Group, policy: Policy) -> GroupPlan:
     names = _display_names(group.assets)
     skip = _skip_reason(group, names)
     # A member listed twice (a malformed listing) is planned once, so the plan stays valid.
-    first: dict[str, AssetFacts] = {}
-    for a in group.assets:
-        first.setdefault(a.id, a)
-    unique = tuple(first.values())
-    scored = [_Scored.of(a, policy) for a in unique]
+    # _skip_reason refuses such a group, so a group not skipped has unique ids already.
+    unique = group.assets
+    if skip is not None:
+        first: dict[str, AssetFacts] = {}
+        for a in unique:
+            first.setdefault(a.id, a)
+        unique = tuple(first.values())
+    scored = []
+    for a in unique:  # one fact_values per asset, shared by scoring, losses and reasons
+        facts = fact_values(a)
+        score, breakdown = score_facts(a, facts, policy)
+        scored.append(_Scored(PlannedAsset(asset=a, score=score, breakdown=breakdown, facts=facts), a, facts))
     immich = immich_keep(group)
     fingerprint = group_fingerprint(unique)
     planned = tuple([s.planned for s in scored])
@@ -225,12 +235,16 @@ def plan_group(group: Group, policy: Policy) -> GroupPlan:
     deleted = [s for s in others if s.asset.id not in kept]
 
     # Fact order first, then server order (losses before conflicts): stable and readable.
-    order = {s.asset.id: i for i, s in enumerate(others)}
-    ranked = [
-        (_FACT_RANK[f.fact], order[f.asset.id], 0, f.entry(names)) for s in others for f in losses[s.asset.id]
-    ]
-    ranked += [(_FACT_RANK[c.fact], order[c.other.asset.id], 1, c.entry) for c in conflicts]
-    lost_entries = [entry for *_, entry in sorted(ranked)]
+    lost_entries: list[str] = []
+    if any_loss or conflicts:
+        order = {s.asset.id: i for i, s in enumerate(others)}
+        ranked = [
+            (_FACT_RANK[f.fact], order[f.asset.id], 0, f.entry(names))
+            for s in others
+            for f in losses[s.asset.id]
+        ]
+        ranked += [(_FACT_RANK[c.fact], order[c.other.asset.id], 1, c.entry) for c in conflicts]
+        lost_entries = [entry for *_, entry in sorted(ranked)]
 
     reasons = [
         *_reasons(
@@ -259,7 +273,7 @@ def plan_group(group: Group, policy: Policy) -> GroupPlan:
         if action == "stack"
         else set(keep_ids) != set(immich),
         reasons=tuple(reasons),
-        lost_if_resolved=tuple(dict.fromkeys(lost_entries)),
+        lost_if_resolved=tuple(dict.fromkeys(lost_entries)) if lost_entries else (),
         assets=planned,
         fingerprint=fingerprint,
     )
@@ -344,12 +358,6 @@ class _Scored:
         self.asset = asset
         self.facts = facts
 
-    @classmethod
-    def of(cls, asset: AssetFacts, policy: Policy) -> _Scored:
-        facts = fact_values(asset)
-        score, breakdown = score_facts(asset, facts, policy)
-        return cls(PlannedAsset(asset=asset, score=score, breakdown=breakdown, facts=facts), asset, facts)
-
 
 @attrs.frozen
 class _Loss:
@@ -418,13 +426,12 @@ def _description_lines(text: str | None) -> set[str]:
 def _losses(keeper: _Scored, other: _Scored, policy: Policy) -> list[_Loss]:
     """Facts ``other`` holds that the keeper lacks and that nothing would carry over."""
     out: list[_Loss] = []
-    carried = CARRIED_FACTS if policy.carry_immich_facts else ()
     facts, keeper_facts = other.facts, keeper.facts
-    for fact in FACTS:
+    for fact, compared in _UNCARRIED_LOSS_FACTS if policy.carry_immich_facts else _LOSS_FACTS:
         value = facts[fact]
-        if value is None or fact in carried:
+        if value is None:
             continue
-        if fact in _COMPARED:
+        if compared:
             detail = _missing_on_keeper(fact, keeper, other, policy)
         elif keeper_facts[fact] is None:  # what _missing_on_keeper says for the other facts
             detail = value
@@ -608,7 +615,7 @@ def _why_better(keeper: _Scored, other: _Scored, policy: Policy, names: dict[str
     """Why ``keeper`` outscored ``other``: the weighted facts it has, else the tie-breaker."""
     on = names[other.asset.id]
     k_facts, o_facts = keeper.facts, other.facts
-    weighted = [f for f in FACTS if policy.weights.get(f, 0) > 0]
+    weighted = _weighted_facts(policy)
     more = [f for f in weighted if k_facts[f] is not None and o_facts[f] is None]
     fewer = [f for f in weighted if o_facts[f] is not None and k_facts[f] is None]
     if more:
@@ -636,6 +643,19 @@ def _why_better(keeper: _Scored, other: _Scored, policy: Policy, names: dict[str
         ks, os_ = keeper.asset.file_size or 0, other.asset.file_size or 0
         return f"same facts as {on}, but a larger file ({_size(ks)} vs {_size(os_)})"
     return f"same facts and score as {on}; the older file wins the tie"
+
+
+_weighted_of: tuple[Policy | None, tuple[str, ...]] = (None, ())
+
+
+def _weighted_facts(policy: Policy) -> tuple[str, ...]:
+    """The facts ``policy`` gives points, in FACTS order (for the last policy seen: plans use one)."""
+    global _weighted_of
+    cached, weighted = _weighted_of
+    if cached is not policy:
+        weighted = tuple(f for f in FACTS if policy.weights.get(f, 0) > 0)
+        _weighted_of = (policy, weighted)
+    return weighted
 
 
 def _immich_sentence(group: Group, pick: _Scored, names: dict[str, str]) -> str:
