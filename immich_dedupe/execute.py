@@ -723,7 +723,7 @@ class _Run:
         if self.settler is not None:
             wanted |= {g.duplicate_id for g in self.settler.groups}
         live: dict[str, Group] = {}
-        self.progress.start("Reading duplicate groups", total=None)
+        self.progress.start("Reading duplicate groups", total=None, unit="groups")
         try:
             for group in self.conn.iter_duplicate_groups():
                 self.progress.advance("Reading duplicate groups")
@@ -1080,33 +1080,37 @@ class _Run:
                         "cannot be backed up; nothing was deleted"
                     )
                     return job
-                job.records.append(self._backup(got[0], got[1], job))
+                # Its size was unknown when the bar's total was set: keep it out of the bar.
+                job.records.append(self._backup(got[0], got[1], job, in_total=False))
         except _BackupFailed as err:
             job.status, job.reason = "failed", str(err)
         except DedupeError as err:
             job.status, job.reason = "failed", f"{err}; nothing was deleted"
         return job
 
-    def _backup(self, facts: AssetFacts, raw: Mapping[str, Any], job: _Job) -> BackupRecord:
+    def _backup(
+        self, facts: AssetFacts, raw: Mapping[str, Any], job: _Job, *, in_total: bool = True
+    ) -> BackupRecord:
         assert self.store is not None  # noqa: S101 - created by run()
         existing = self.store.find(facts)
         if existing is not None:
             job.reused += 1
             return existing
         last: DedupeError | None = None
+        progress = self.progress if in_total else NullProgress()
         for attempt in range(self.opt.download_attempts):
             if attempt and self.stop.event.wait(self.opt.retry_backoff * 2 ** (attempt - 1)):
                 raise _Stopped
             chunks = None
             try:
                 with self.conn.open_original(facts.id) as download:
-                    chunks = _Chunks(iter(download.iter_bytes()), self.stop.event, self.progress)
+                    chunks = _Chunks(iter(download.iter_bytes()), self.stop.event, progress)
                     # Not fsynced here: the batch's barrier does it before anything relies on it.
                     record = self.store.save(facts, raw, chunks, expected_size=download.size, sync=False)
             except (ServerUnavailable, ChecksumMismatch) as err:
                 last = err
                 if chunks is not None and chunks.reported:
-                    self.progress.advance(DOWNLOAD_TASK, -chunks.reported)
+                    progress.advance(DOWNLOAD_TASK, -chunks.reported)
                 continue
             except BackupError as err:  # the disk, not the network: retrying will not help
                 raise _BackupFailed(str(err)) from err
