@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from immich_client import AuthenticatedClient
 
 __all__ = [
+    "MAX_CONNECTIONS",
     "PERMISSION_USES",
     "RESOLVE_SINCE",
     "BatchRejected",
@@ -83,6 +84,7 @@ RETRY_AFTER_CAP = 60.0  # a server asking for longer gets this much, then the ne
 ERROR_BODY_LIMIT = 64 * 1024  # bytes of an error answer we read to find its message
 SEARCH_PAGE_SIZE = 1000  # MetadataSearchDto.size maximum
 ALBUMS_TASK = "Looking up albums"  # progress task of album_memberships
+MAX_CONNECTIONS = 16  # the shared client's pool: execute's downloads plus reads and writes
 SEARCH_WORKERS = 6  # album searches in flight at once, on the client's pool of 16 connections
 # Search shows only one visibility at a time (timeline by default); duplicates are one of these.
 SEARCH_VISIBILITIES = ("timeline", "archive")
@@ -208,7 +210,9 @@ class ImmichConnection:
             transport = httpx.HTTPTransport(
                 verify=_tls_context(settings),
                 # room for execute's download workers plus the main thread's writes
-                limits=httpx.Limits(max_connections=16, max_keepalive_connections=8, keepalive_expiry=30),
+                limits=httpx.Limits(
+                    max_connections=MAX_CONNECTIONS, max_keepalive_connections=8, keepalive_expiry=30
+                ),
             )
         self._transport = _RetryTransport(
             transport,

@@ -43,7 +43,7 @@ import attrs
 from immich_dedupe import __version__, settle
 from immich_dedupe.backup import BackupRecord, BackupStore
 from immich_dedupe.carry import apply_updates, keeper_updates
-from immich_dedupe.connection import BatchRejected, ImmichConnection
+from immich_dedupe.connection import MAX_CONNECTIONS, BatchRejected, ImmichConnection
 from immich_dedupe.durable import RunLock, atomic_write
 from immich_dedupe.errors import (
     EXIT_OK,
@@ -94,7 +94,6 @@ _MIB = 1024 * 1024
 _MAX_BATCH_BODY = 4 * _MIB  # resolve/delete bodies; Immich refuses anything over 10 MB
 _PROGRESS_STEP = _MIB  # bytes of a download between two progress updates
 _READ_THREADS = 2  # GET /assets/{id} issued ahead of the downloads, at most this many at once
-_HTTP_CONNECTIONS = 16  # connection.py's pool: reads ahead only while it has room beside downloads
 
 
 @attrs.frozen(kw_only=True)
@@ -918,7 +917,7 @@ class _Run:
         )
         # With the connection pool full of downloads, a read ahead would wait for a connection
         # (and could time out): then each job reads inline, as it did before reading ahead.
-        room = self.opt.concurrency + _READ_THREADS <= _HTTP_CONNECTIONS
+        room = self.opt.concurrency + _READ_THREADS <= MAX_CONNECTIONS
         self._reads = _Reads(self.conn, self.stop.event, ahead=self.opt.concurrency if room else 0)
         self.progress.start(DOWNLOAD_TASK, total=total or None, unit="bytes")
         try:
