@@ -383,14 +383,15 @@ def _skip_reason(group: Group, names: dict[str, str]) -> str | None:
     assets = group.assets
     if len(assets) < 2:
         return f"Skipped: the group has only {len(assets)} asset{'s' if len(assets) != 1 else ''}"
-    seen: set[str] = set()
-    for a in assets:
-        if a.id in seen:
-            return f"Skipped: the group lists {names[a.id]} twice"
-        seen.add(a.id)
-    types = sorted({a.type for a in assets})
+    if len({a.id for a in assets}) != len(assets):  # rare: find the first id listed twice
+        seen: set[str] = set()
+        for a in assets:
+            if a.id in seen:
+                return f"Skipped: the group lists {names[a.id]} twice"
+            seen.add(a.id)
+    types = {a.type for a in assets}
     if len(types) > 1:
-        words = " and ".join(_TYPE_WORDS.get(t, t.lower()) for t in types)
+        words = " and ".join(_TYPE_WORDS.get(t, t.lower()) for t in sorted(types))
         return f"Skipped: the group mixes {words}"
     for a in assets:
         if a.is_trashed:
@@ -461,10 +462,10 @@ def _missing_on_keeper(fact: str, keeper: _Scored, other: _Scored, policy: Polic
     if value is None:
         return None
     if fact == "pixels":
-        kp, op = pixel_count(k), pixel_count(o)
-        if kp is None:
+        if keeper.facts["pixels"] is None:  # None exactly when pixel_count is
             return f"{value} vs unknown"
-        if op is not None and op > kp * (1 + policy.pixel_tolerance):
+        kp, op = pixel_count(k), pixel_count(o)
+        if kp is not None and op is not None and op > kp * (1 + policy.pixel_tolerance):
             return f"{value} vs {keeper.facts['pixels']}"
         return None
     if fact == "people":
@@ -562,7 +563,11 @@ def _reasons(
     verb = {"resolve": "Keeps", "stack": "Stacks every copy with"}.get(action, "Would keep")
     kn = names[keeper.asset.id]
     on_top = " on top" if action == "stack" else ""
-    pick = next((s for s in scored if s.asset.id in immich), None)
+    pick = None
+    for s in scored:
+        if s.asset.id in immich:
+            pick = s
+            break
 
     if pick is None or pick is keeper:
         out.append(f"{verb} {kn}{on_top}, Immich's pick too")
