@@ -594,6 +594,8 @@ class _Run:
         self._batch_prefix = secrets.token_hex(4)
         self._batch_seq = 0
         self._counter_lock = threading.Lock()
+        # group → members a resolve reported as failed yet moved or removed (journaled for restore)
+        self._partly: dict[str, tuple[str, ...]] = {}
 
     # -- top level -----------------------------------------------------------------
 
@@ -1181,11 +1183,13 @@ class _Run:
         if op == "delete":
             self._dissolve(deleted_ok)
         key = "deleted" if permanent else "trashed"
+        taken = {w.gid: list(w.trash) for w in deleted_ok if w.trash}
+        taken.update({w.gid: list(self._partly.pop(w.gid)) for w in ready if w.gid in self._partly})
         self.journal.append(
             {
                 "type": "done",
                 "batch": batch_id,
-                key: {w.gid: list(w.trash) for w in deleted_ok if w.trash},
+                key: taken,
                 "results": [{"id": w.gid, "success": outcome.get(w.gid) is None} for w in ready],
             }
         )
@@ -1252,13 +1256,29 @@ class _Run:
                 outcome[w.gid] = ("failed", "the server's answer did not mention this group")
             elif not r.success:
                 detail = ": ".join(x for x in (r.error, r.message) if x)
-                outcome[w.gid] = (
-                    "failed",
-                    f"the server refused to resolve it ({detail or 'no reason given'})",
-                )
+                reason = f"the server refused to resolve it ({detail or 'no reason given'})"
+                taken = self._taken_anyway(w)
+                if taken:
+                    # An unexpected error ("unknown") may come after Immich trashed some copies:
+                    # the journal must know them, or restore could not bring them back.
+                    self._partly[w.gid] = taken
+                    reason += (
+                        f", but {len(taken)} of its copies left the timeline anyway "
+                        f"({', '.join(taken)}); their verified backups are in the backup directory"
+                    )
+                outcome[w.gid] = ("failed", reason)
             else:
                 outcome[w.gid] = None
         return outcome
+
+    def _taken_anyway(self, w: _Work) -> tuple[str, ...]:
+        """Copies of a group whose resolve failed that are in the trash or gone all the same."""
+        taken = []
+        for aid in w.trash:
+            got = self.conn.get_asset(aid)
+            if got is None or got[0].is_trashed:
+                taken.append(aid)
+        return tuple(taken)
 
     def _send_delete(self, part: list[_Work]) -> dict[str, tuple[str, str] | None]:
         ids = [i for w in part for i in w.trash]
