@@ -138,17 +138,7 @@ def atomic_write(path: Path, data: bytes, *, mode: int = 0o600) -> None:
     If anything fails (write, fsync, rename) the old file is untouched and the temp file is
     removed; the error propagates.
     """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}-{secrets.token_hex(4)}.tmp")
-    try:
-        with open_exclusive(tmp, mode=mode) as f:
-            f.write(data)
-            sync_file(f)
-        os.replace(tmp, path)
-    except BaseException:
-        safe_unlink(tmp)
-        raise
-    fsync_dir(path.parent)
+    atomic_write_chunks(path, (data,), mode=mode)
 
 
 def atomic_write_chunks(path: Path, chunks: Iterable[bytes], *, mode: int = 0o600) -> None:
