@@ -507,13 +507,8 @@ class ImmichConnection:
         ).to_dict()
         response = self._send(label, "POST", "/duplicates/resolve", json_body=body)
         if response.status_code == 400:
-            message = _server_message(response.content)
-            raise BatchRejected(
-                self._scrub(
-                    f"{label}: the server rejected the whole batch of {len(groups)} group(s), nothing "
-                    f"changed (400: {message or 'no message'}); re-read the groups and try again"
-                ),
-                server_message=message,
+            raise self._batch_rejected(
+                label, response, f"{len(groups)} group(s)", hint="; re-read the groups and try again"
             )
         if response.status_code == 404 and self.info is None:
             raise IncompatibleServer(
@@ -829,16 +824,22 @@ class ImmichConnection:
     def _expect_whole_batch(self, label: str, response: httpx.Response, what: str) -> None:
         """204, or ``BatchRejected`` for Immich's all-or-nothing 400 (one bad id, nothing changed)."""
         if response.status_code == 400:
-            message = _server_message(response.content)
-            raise BatchRejected(
-                self._scrub(
-                    f"{label}: the server rejected the whole batch of {what}, "
-                    f"nothing changed (400: {message or 'no message'})"
-                ),
-                server_message=message,
-            )
+            raise self._batch_rejected(label, response, what)
         if response.status_code != 204:
             raise self._response_error(label, response)
+
+    def _batch_rejected(
+        self, label: str, response: httpx.Response, what: str, hint: str = ""
+    ) -> BatchRejected:
+        """Immich's all-or-nothing 400: one bad id or group, and nothing changed."""
+        message = _server_message(response.content)
+        return BatchRejected(
+            self._scrub(
+                f"{label}: the server rejected the whole batch of {what}, "
+                f"nothing changed (400: {message or 'no message'}){hint}"
+            ),
+            server_message=message,
+        )
 
     def _scrub(self, text: str) -> str:
         key = self._settings.api_key.reveal()
