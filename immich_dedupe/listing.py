@@ -19,7 +19,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, BinaryIO
 
 import attrs
@@ -321,6 +321,30 @@ _NO_EXIF: dict[str, Any] = {}
 _FALSY = (None, 0, "")
 
 
+def _tag_value(tag: dict[str, Any]) -> Any:
+    return tag.get("value") or tag.get("name")
+
+
+def _person_id(person: dict[str, Any]) -> Any:
+    return person.get("id")
+
+
+def _fast_strings(items: Any, pick: Callable[[dict[str, Any]], Any]) -> tuple[str, ...] | None:
+    """``tags``/``people`` on the fast path: the sorted strings ``pick`` finds in a list of
+    objects (null → ``()``); None when anything is unusual, for the checked path to report."""
+    if items is None:
+        return ()
+    if items.__class__ is not list:
+        return None
+    found = []
+    for item in items:
+        value = pick(item) if item.__class__ is dict else None
+        if value.__class__ is not str:
+            return None
+        found.append(value)
+    return tuple(sorted(found))
+
+
 def _fast_asset(d: dict[str, Any], group_id: str | None) -> AssetFacts | None:
     """``asset_from_dict(d)`` (its ``duplicate_id`` defaulting to ``group_id``) for a
     well-typed asset; None when any value needs the checked path."""
@@ -435,35 +459,11 @@ def _fast_asset(d: dict[str, Any], group_id: str | None) -> AssetFacts | None:
                 return None
         else:
             return None
-    tags = get("tags")
-    if tags:
-        if tags.__class__ is not list:
-            return None
-        values = []
-        for tag in tags:
-            value = (tag.get("value") or tag.get("name")) if tag.__class__ is dict else None
-            if value.__class__ is not str:
-                return None
-            values.append(value)
-        tags = tuple(sorted(values))
-    elif tags is None or tags.__class__ is list:
-        tags = ()
-    else:
+    tags = _fast_strings(get("tags"), _tag_value)
+    if tags is None:
         return None
-    people = get("people")
-    if people:
-        if people.__class__ is not list:
-            return None
-        ids = []
-        for person in people:
-            pid = person.get("id") if person.__class__ is dict else None
-            if pid.__class__ is not str:
-                return None
-            ids.append(pid)
-        people = tuple(sorted(ids))
-    elif people is None or people.__class__ is list:
-        people = ()
-    else:
+    people = _fast_strings(get("people"), _person_id)
+    if people is None:
         return None
     stack = get("stack")
     if stack is not None:
